@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance, LogController } from 'fastify'
+import { MockClock, type TimeSource, systemTime } from './core/clock.js'
+import { type Config, MIGRATIONS_DIR, PACKAGE_ROOT } from './config.js'
+import { controlPlane } from './control/control.js'
+import { openDatabase } from './database/open-database.js'
+import { loadFixturesIfEmpty } from './fixtures/load-fixtures.js'
+import { authPlugin } from './plugins/auth.js'
+import { contentTypesPlugin } from './plugins/content-types.js'
+import { errorHandlerPlugin } from './plugins/error-handler.js'
+import { faultsPlugin, realSleep, type Sleep } from './plugins/faults.js'
+import { listQueryPlugin } from './plugins/list-query.js'
+import { openapiPlugin } from './plugins/openapi.js'
+import { requestLogPlugin } from './plugins/request-log.js'
+import { traceIdPlugin } from './plugins/trace-id.js'
+import { createValidatorCompiler } from './plugins/validation.js'
+import { accountsRoutes } from './resources/accounts/accounts.routes.js'
+import { customersRoutes } from './resources/customers/customers.routes.js'
+import { tokensRoutes } from './resources/tokens/tokens.routes.js'
+import { createServices, type Services } from './services.js'
+
+export type { Config } from './config.js'
+export { loadConfig } from './config.js'
+
+/** What a caller may swap in: tests pass a manual time source and a recording sleep. */
+export interface AppDeps {
+  /** Wall time under the mock's clock (offset and freeze go on top of it). */
+  timeSource?: TimeSource
+  /** How fault-rule delays wait (real time: CONTRACT §5). */
+  sleep?: Sleep
+  /** Pretty log lines (a terminal); JSON lines otherwise. */
+  prettyLog?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services
+  }
+}
+
+/** CONTRACT §1: 1 MiB on `/v1`. */
+export const V1_BODY_LIMIT = 1024 * 1024
+
+const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
+
+/**
+ * Builds the whole app from a config object (STYLE rule 1): database, fixtures, services and
+ * every route, in order. No module-level state, so tests build as many apps as they like.
+ */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  const clock = new MockClock(deps.timeSource ?? systemTime)
+  const services = createServices({ db, clock, config })
+  try {
+    await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, ...(deps.prettyLog && { transport: { target: 'pino-pretty', options: { colorize: true } } }) },
+    genReqId: () => randomUUID(),
+    // One line per request comes from the request-log plugin instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: V1_BODY_LIMIT,
+    routerOptions: { maxParamLength: 1000 },
+  })
+  app.decorate('services', services)
+  app.addHook('onClose', async () => db.close())
+  app.setValidatorCompiler(createValidatorCompiler())
+
+  await app.register(errorHandlerPlugin)
+  await app.register(traceIdPlugin)
+  await app.register(contentTypesPlugin)
+  await app.register(listQueryPlugin)
+  await app.register(requestLogPlugin)
+  await app.register(openapiPlugin, { version: VERSION })
+
+  // The Passport surface: bearer auth and fault rules apply here and only here (STYLE rule 11).
+  await app.register(async (v1) => {
+    await v1.register(authPlugin, { tokens: services.tokens })
+    await v1.register(faultsPlugin, { faults: services.faults, sleep: deps.sleep ?? realSleep })
+    await v1.register(tokensRoutes, { services })
+    await v1.register(customersRoutes, { services })
+    await v1.register(accountsRoutes, { services })
+  })
+
+  await app.register(controlPlane, { services })
+  return app
+}

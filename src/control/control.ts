@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify'
+import { PassportError } from '../core/errors.js'
+import { secretsEqual } from '../core/secrets.js'
+import type { Services } from '../services.js'
+import { healthRoutes } from './health/health.routes.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A control route that needs no admin token (health, the console's files). */
+    adminExempt?: boolean
+  }
+}
+
+/**
+ * The control plane, `/_mock` (CONTRACT §5), in its own Fastify context (STYLE rule 11): no
+ * auth, fault or journal hook of `/v1` reaches it. With `MOCK_ADMIN_TOKEN` set, every route but
+ * the exempt ones needs `X-Mock-Admin-Token`, compared in constant time.
+ */
+export async function controlPlane(app: FastifyInstance, { services }: { services: Services }) {
+  const adminToken = services.config.mockAdminToken
+  if (adminToken !== undefined) {
+    app.addHook('onRequest', async (request) => {
+      if (request.routeOptions.config.adminExempt) return
+      const given = request.headers['x-mock-admin-token']
+      if (given === undefined) throw new PassportError('admin_token_required')
+      if (Array.isArray(given) || !secretsEqual(given, adminToken)) throw new PassportError('invalid_admin_token')
+    })
+  }
+  await app.register(healthRoutes)
+}

@@ -1,0 +1,61 @@
+import type { Database, Statement } from 'better-sqlite3'
+import type { PageRequest } from '../core/pagination.js'
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/
+
+/**
+ * One page of an entity's rows, with the total, for the list endpoints (CONTRACT §4 "Lists").
+ * Table and column names come from the calling store's code, never from a request; values are
+ * bound. Statements are prepared once per shape of query and reused.
+ */
+export class PagedLister {
+  readonly #statements = new Map<string, Statement>()
+  constructor(
+    private readonly db: Database,
+    private readonly table: string,
+  ) {
+    if (!IDENTIFIER.test(table)) throw new Error(`bad table name ${table}`)
+  }
+
+  list<Row>(entityId: string | undefined, filters: Record<string, string | undefined>, page: PageRequest): { rows: Row[]; total: number } {
+    const where: string[] = []
+    const params: Record<string, string | number> = {}
+    if (entityId !== undefined) {
+      where.push('entity_id = @entity_id')
+      params.entity_id = entityId
+    }
+    for (const [column, value] of Object.entries(filters)) {
+      if (value === undefined) continue
+      if (!IDENTIFIER.test(column)) throw new Error(`bad column name ${column}`)
+      where.push(`${column} = @f_${column}`)
+      params[`f_${column}`] = value
+    }
+    if (page.snapshotAt !== undefined) {
+      where.push('created_at <= @snapshot_at')
+      params.snapshot_at = page.snapshotAt
+    }
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+    const order = `${page.orderKey === 'updated_at' ? 'updated_at' : 'created_at'} ${page.direction}, id ${page.direction}`
+    const total = (this.#prepare(`SELECT COUNT(*) AS n FROM ${this.table} ${whereSql}`).get(params) as { n: number }).n
+    const rows = this.#prepare(`SELECT * FROM ${this.table} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+      ...params,
+      limit: page.pageSize,
+      offset: page.offset,
+    }) as Row[]
+    return { rows, total }
+  }
+
+  /** True when the entity has at least one row (for the lists that answer 404 when empty). */
+  hasAny(entityId: string): boolean {
+    return this.#prepare(`SELECT 1 FROM ${this.table} WHERE entity_id = @entity_id LIMIT 1`).get({ entity_id: entityId }) !== undefined
+  }
+
+  #prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.#statements.set(sql, statement)
+    }
+    return statement
+  }
+}

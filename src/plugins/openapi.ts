@@ -1,0 +1,39 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/**
+ * The OpenAPI document, built by @fastify/swagger from the same route schemas that validate
+ * requests and serialise responses (STYLE rule 5), at `/documentation/json`; Swagger UI at
+ * `/documentation`. Registered before the routes so it sees every one of them.
+ */
+export const openapiPlugin = fp(
+  async (app: FastifyInstance, { version }: { version: string }) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'passport-mock',
+          version,
+          description:
+            'An offline stand-in for the Passport (Colombia, Bre-B) API. `/v1` answers as the real sandbox does; `/_mock` (tag `mock-control`) is the mock’s own control plane. Every error body has the seven fields of the `Error` schema.',
+        },
+        tags: [
+          { name: 'Tokens', description: 'OAuth2 client-credentials tokens' },
+          { name: 'Customers', description: 'Business customers of the entity' },
+          { name: 'Accounts', description: 'Linked accounts and their balances' },
+          { name: 'mock-control', description: 'The mock’s control plane (not part of the Passport API)' },
+        ],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: 'An access token from POST /v1/iam/oauth/tokens' },
+            mockAdminToken: { type: 'apiKey', in: 'header', name: 'X-Mock-Admin-Token', description: 'Needed on /_mock when MOCK_ADMIN_TOKEN is set' },
+          },
+        },
+      },
+    })
+    await app.register(swaggerUi, { routePrefix: '/documentation', uiConfig: { docExpansion: 'list', deepLinking: true } })
+  },
+  { name: 'openapi' },
+)

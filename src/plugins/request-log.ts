@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { pathOf } from './error-handler.js'
+
+/**
+ * One log line per request (CONTRACT §7 `LOG_LEVEL`), in place of Fastify's two. It names the
+ * path without the query and never a header or body, so no secret reaches the log.
+ */
+export const requestLogPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { method: request.method, url: pathOf(request.url), status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100, trace_id: request.id },
+        'request',
+      )
+    })
+  },
+  { name: 'request-log' },
+)

@@ -1,0 +1,106 @@
+import type { Database, Statement } from 'better-sqlite3'
+import { minorFromText, minorToText } from '../../core/money.js'
+import type { PageRequest } from '../../core/pagination.js'
+import { PagedLister } from '../../database/list-query.js'
+
+export const ACCOUNT_STATUSES = ['ACTIVE', 'INACTIVE', 'BLOCKED', 'CLOSED'] as const
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number]
+export const ACCOUNT_TYPES = ['ORDINARY', 'LOW_VALUE'] as const
+export type AccountType = (typeof ACCOUNT_TYPES)[number]
+
+export interface Account {
+  id: string
+  entityId: string
+  customerId: string
+  accountNumber: string
+  accountType: AccountType
+  status: AccountStatus
+  availableMinor: bigint
+  pendingMinor: bigint
+  createdAt: string
+  updatedAt: string
+}
+
+interface AccountRow {
+  id: string
+  entity_id: string
+  customer_id: string
+  account_number: string
+  account_type: AccountType
+  status: AccountStatus
+  available_minor: string
+  pending_minor: string
+  created_at: string
+  updated_at: string
+}
+
+function fromRow(r: AccountRow): Account {
+  return {
+    id: r.id,
+    entityId: r.entity_id,
+    customerId: r.customer_id,
+    accountNumber: r.account_number,
+    accountType: r.account_type,
+    status: r.status,
+    availableMinor: minorFromText(r.available_minor),
+    pendingMinor: minorFromText(r.pending_minor),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+export interface AccountFilters {
+  customer_id?: string
+  id?: string
+  status?: string
+  account_type?: string
+  account_number?: string
+}
+
+/** Linked bank accounts and their balances, kept as TEXT minor units (CONTRACT §1). */
+export class AccountsStore {
+  readonly #insert: Statement
+  readonly #byId: Statement
+  readonly #byNumber: Statement
+  readonly #lister: PagedLister
+
+  constructor(db: Database) {
+    this.#insert = db.prepare(
+      `INSERT INTO accounts (id, entity_id, customer_id, account_number, account_type, status, available_minor, pending_minor, created_at, updated_at)
+       VALUES (@id, @entity_id, @customer_id, @account_number, @account_type, @status, @available_minor, @pending_minor, @created_at, @updated_at)`,
+    )
+    this.#byId = db.prepare('SELECT * FROM accounts WHERE id = ?')
+    this.#byNumber = db.prepare('SELECT * FROM accounts WHERE entity_id = ? AND account_number = ?')
+    this.#lister = new PagedLister(db, 'accounts')
+  }
+
+  insert(a: Account): void {
+    this.#insert.run({
+      id: a.id,
+      entity_id: a.entityId,
+      customer_id: a.customerId,
+      account_number: a.accountNumber,
+      account_type: a.accountType,
+      status: a.status,
+      available_minor: minorToText(a.availableMinor),
+      pending_minor: minorToText(a.pendingMinor),
+      created_at: a.createdAt,
+      updated_at: a.updatedAt,
+    })
+  }
+
+  findById(id: string): Account | undefined {
+    const row = this.#byId.get(id) as AccountRow | undefined
+    return row && fromRow(row)
+  }
+
+  findByNumber(entityId: string, accountNumber: string): Account | undefined {
+    const row = this.#byNumber.get(entityId, accountNumber) as AccountRow | undefined
+    return row && fromRow(row)
+  }
+
+  list(entityId: string, filters: AccountFilters, page: PageRequest): { rows: Account[]; total: number } {
+    const { rows, total } = this.#lister.list<AccountRow>(entityId, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
+}

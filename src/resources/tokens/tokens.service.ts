@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto'
+import type { Clock } from '../../core/clock.js'
+import { fieldRequired, forbidden, invalidField, invalidState, notFound, PassportError } from '../../core/errors.js'
+import type { PageRequest } from '../../core/pagination.js'
+import type { Principal } from '../../core/principal.js'
+import { expandScopes, rolesFor } from '../../core/scopes.js'
+import { newAccessToken, secretsEqual, sha256Hex } from '../../core/secrets.js'
+import type { IdentityStore } from '../../identity/identity.store.js'
+import type { Token, TokensStore } from './tokens.store.js'
+
+export const GRANT_FLOW = 'GRANT_FLOW_CLIENT_CREDENTIALS'
+const ACCESS_TOKEN = /^[0-9a-f]{64}$/
+// Compared against when the client is unknown, so both failures take the same work (CONTRACT §3).
+const DUMMY_SECRET = 'passport-mock-no-such-client-secret'
+
+export interface TokenRequest {
+  client_id?: string
+  client_secret?: string
+  grant_type?: string
+}
+
+export interface IssuedToken {
+  accessToken: string
+  token: Token
+}
+
+export type TokenStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED'
+
+export interface TokenListFilters {
+  grant_flow?: string
+  role?: string
+  account_id?: string
+  user_id?: string
+}
+
+/** Reads `Authorization: Basic base64(id:secret)` as generic OAuth2 libraries send it (RFC 6749 §2.3.1). */
+export function basicCredentials(header: string | undefined): { client_id?: string; client_secret?: string } {
+  const match = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)
+  if (!match?.[1]) return {}
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon === -1) return {}
+  const unescape = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '))
+    } catch {
+      return s
+    }
+  }
+  return { client_id: unescape(decoded.slice(0, colon)), client_secret: unescape(decoded.slice(colon + 1)) }
+}
+
+/** OAuth2 client-credentials tokens (CONTRACT §3). */
+export class TokensService {
+  constructor(
+    private readonly tokens: TokensStore,
+    private readonly identity: IdentityStore,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  get ttl(): number {
+    return this.ttlSeconds
+  }
+
+  /** Checks in contract order: missing fields (400) → grant_type (400) → client (401). */
+  issue(request: TokenRequest): IssuedToken {
+    for (const field of ['client_id', 'client_secret', 'grant_type'] as const) {
+      if (request[field] === undefined || request[field] === '') throw fieldRequired(field)
+    }
+    if (request.grant_type !== 'client_credentials') throw new PassportError('unsupported_grant_type')
+    const client = this.identity.findClient(request.client_id as string)
+    const secretOk = secretsEqual(request.client_secret as string, client?.clientSecret ?? DUMMY_SECRET)
+    if (!client || !secretOk) throw new PassportError('invalid_client')
+
+    const accessToken = newAccessToken()
+    const now = this.clock.now()
+    const scopes = expandScopes(client.scopes)
+    const token: Token = {
+      id: randomUUID(),
+      entityId: client.entityId,
+      clientId: client.clientId,
+      tokenHash: sha256Hex(accessToken),
+      scopes,
+      roles: rolesFor(scopes),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000).toISOString(),
+      revokedAt: null,
+    }
+    this.tokens.insert(token)
+    return { accessToken, token }
+  }
+
+  /** The principal behind a bearer token, or the 401 that says why there is none. */
+  authenticate(authorization: string | undefined): Principal {
+    const match = authorization && /^Bearer(?:\s+(.*))?$/i.exec(authorization.trim())
+    if (!match) throw new PassportError('missing_token')
+    const accessToken = (match[1] ?? '').trim()
+    if (!ACCESS_TOKEN.test(accessToken)) throw new PassportError('invalid_token')
+    const token = this.tokens.findByHash(sha256Hex(accessToken))
+    if (!token) throw new PassportError('invalid_token')
+    if (token.revokedAt !== null) throw new PassportError('token_revoked')
+    if (this.clock.now().toISOString() >= token.expiresAt) throw new PassportError('token_expired')
+    return { entityId: token.entityId, clientId: token.clientId, tokenId: token.id, scopes: token.scopes }
+  }
+
+  status(token: Token): TokenStatus {
+    if (token.revokedAt !== null) return 'REVOKED'
+    return this.clock.now().toISOString() >= token.expiresAt ? 'EXPIRED' : 'ACTIVE'
+  }
+
+  list(principal: Principal, filters: TokenListFilters, page: PageRequest): { rows: Token[]; total: number } {
+    // Every token here is a client-credentials token of its entity, with no user behind it.
+    const impossible =
+      (filters.grant_flow !== undefined && filters.grant_flow !== GRANT_FLOW) ||
+      (filters.account_id !== undefined && filters.account_id !== principal.entityId) ||
+      filters.user_id !== undefined
+    if (impossible) return { rows: [], total: 0 }
+    return this.tokens.list(principal.entityId, { role: filters.role }, page)
+  }
+
+  get(principal: Principal, tokenId: string): Token {
+    const token = this.tokens.findById(tokenId)
+    if (!token) throw notFound('token')
+    if (token.entityId !== principal.entityId) throw forbidden()
+    return token
+  }
+
+  /** 204 for an active or expired token; 409 when it was already revoked (CONTRACT §3). */
+  revoke(principal: Principal, tokenId: string, bodyTokenId: string | undefined): void {
+    if (bodyTokenId !== undefined && bodyTokenId !== tokenId) {
+      throw invalidField({
+        en: "Field 'token_id' in the body must match the token_id in the path",
+        es: "El campo 'token_id' del cuerpo debe coincidir con el token_id de la ruta",
+      })
+    }
+    const token = this.get(principal, tokenId)
+    if (!this.tokens.revoke(token.id, this.clock.now().toISOString())) {
+      throw invalidState({ en: 'The token is already revoked', es: 'El token ya fue revocado' })
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { Database, Statement } from 'better-sqlite3'
+import type { PageRequest } from '../../core/pagination.js'
+import type { Scope } from '../../core/scopes.js'
+import { PagedLister } from '../../database/list-query.js'
+
+export interface Token {
+  id: string
+  entityId: string
+  clientId: string
+  tokenHash: string
+  /** Expanded: no families. */
+  scopes: Scope[]
+  roles: string[]
+  createdAt: string
+  updatedAt: string
+  expiresAt: string
+  revokedAt: string | null
+}
+
+interface TokenRow {
+  id: string
+  entity_id: string
+  client_id: string
+  token_hash: string
+  scopes: string
+  roles: string
+  created_at: string
+  updated_at: string
+  expires_at: string
+  revoked_at: string | null
+}
+
+function fromRow(row: TokenRow): Token {
+  return {
+    id: row.id,
+    entityId: row.entity_id,
+    clientId: row.client_id,
+    tokenHash: row.token_hash,
+    scopes: JSON.parse(row.scopes) as Scope[],
+    roles: JSON.parse(row.roles) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  }
+}
+
+export interface TokenFilters {
+  /** Tokens carry one role each, stored as a one-element JSON array. */
+  role?: string
+}
+
+/** Access tokens: only a SHA-256 of each is kept (CONTRACT §3). */
+export class TokensStore {
+  readonly #insert: Statement
+  readonly #byHash: Statement
+  readonly #byId: Statement
+  readonly #revoke: Statement
+  readonly #lister: PagedLister
+
+  constructor(db: Database) {
+    this.#insert = db.prepare(
+      `INSERT INTO tokens (id, entity_id, client_id, token_hash, scopes, roles, created_at, updated_at, expires_at, revoked_at)
+       VALUES (@id, @entityId, @clientId, @tokenHash, @scopes, @roles, @createdAt, @updatedAt, @expiresAt, @revokedAt)`,
+    )
+    this.#byHash = db.prepare('SELECT * FROM tokens WHERE token_hash = ?')
+    this.#byId = db.prepare('SELECT * FROM tokens WHERE id = ?')
+    this.#revoke = db.prepare('UPDATE tokens SET revoked_at = @at, updated_at = @at WHERE id = @id AND revoked_at IS NULL')
+    this.#lister = new PagedLister(db, 'tokens')
+  }
+
+  insert(token: Token): void {
+    this.#insert.run({ ...token, scopes: JSON.stringify(token.scopes), roles: JSON.stringify(token.roles) })
+  }
+
+  findByHash(hash: string): Token | undefined {
+    const row = this.#byHash.get(hash) as TokenRow | undefined
+    return row && fromRow(row)
+  }
+
+  findById(id: string): Token | undefined {
+    const row = this.#byId.get(id) as TokenRow | undefined
+    return row && fromRow(row)
+  }
+
+  /** Marks the token revoked; false when it already was. */
+  revoke(id: string, at: string): boolean {
+    return this.#revoke.run({ id, at }).changes === 1
+  }
+
+  list(entityId: string, filters: TokenFilters, page: PageRequest): { rows: Token[]; total: number } {
+    const { rows, total } = this.#lister.list<TokenRow>(entityId, { roles: filters.role === undefined ? undefined : JSON.stringify([filters.role]) }, page)
+    return { rows: rows.map(fromRow), total }
+  }
+}
