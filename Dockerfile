@@ -1,0 +1,34 @@
+# passport-mock image: a multi-stage build on a supported Node LTS (CONTRACT §7).
+# Build stage: dev dependencies, better-sqlite3's native addon and the TypeScript build.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+# node-gyp's tools, in case better-sqlite3 has no prebuilt binary for this platform.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# Final stage: production dependencies only (pruned above, no second native compile), non-root.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    DATABASE_PATH=/data/passport-mock.sqlite
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY db/migrations ./db/migrations
+COPY fixtures ./fixtures
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+# No curl in the image: Node's own fetch asks the health route.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/_mock/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/server.js"]

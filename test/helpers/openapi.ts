@@ -1,0 +1,66 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { newAjv } from '../../src/plugins/validation.js'
+
+interface Assert {
+  ok(value: unknown, message?: string): void
+  fail(message: string): void
+}
+
+interface Operation {
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>
+}
+
+type Document = { paths: Record<string, Record<string, Operation>> }
+
+const documents = new WeakMap<FastifyInstance, { doc: Document; ajv: ReturnType<typeof newAjv> }>()
+
+async function documentOf(app: FastifyInstance) {
+  let entry = documents.get(app)
+  if (!entry) {
+    const res = await app.inject({ url: '/documentation/json' })
+    const doc = res.json() as Document
+    const ajv = newAjv()
+    ajv.addSchema({ ...doc, $id: 'openapi.json' } as object)
+    entry = { doc, ajv }
+    documents.set(app, entry)
+  }
+  return entry
+}
+
+/** The documented path that matches a real one; literal segments beat `{params}`. */
+export function matchPath(paths: string[], actual: string): string | undefined {
+  const segments = actual.split('/')
+  const candidates = paths.filter((p) => {
+    const ps = p.split('/')
+    return ps.length === segments.length && ps.every((s, i) => (s.startsWith('{') && s.endsWith('}') && segments[i] !== '') || s === segments[i])
+  })
+  const params = (p: string) => p.split('/').filter((s) => s.startsWith('{')).length
+  return candidates.sort((a, b) => params(a) - params(b))[0]
+}
+
+/**
+ * Checks a response against the OpenAPI document the app serves: the path and method are
+ * documented, the status is (explicitly, or through `default` when `allowDefault`), and the
+ * body validates against that response's schema.
+ */
+export async function expectMatchesSpec(t: Assert, app: FastifyInstance, res: LightMyRequestResponse, opts: { allowDefault?: boolean } = {}): Promise<void> {
+  const { doc, ajv } = await documentOf(app)
+  const url = new URL(res.raw.req.url ?? '/', 'http://x')
+  const method = (res.raw.req.method ?? 'GET').toLowerCase()
+  const path = matchPath(Object.keys(doc.paths), url.pathname)
+  if (!path) return t.fail(`${url.pathname} is not in the OpenAPI document`)
+  const operation = doc.paths[path]?.[method]
+  if (!operation) return t.fail(`${method.toUpperCase()} ${path} is not in the OpenAPI document`)
+  const status = String(res.statusCode)
+  const key = operation.responses?.[status] ? status : opts.allowDefault && operation.responses?.default ? 'default' : undefined
+  if (!key) return t.fail(`${method.toUpperCase()} ${path} does not document status ${status}`)
+  const content = operation.responses?.[key]?.content
+  if (!content) {
+    t.ok(res.body === '', `${method.toUpperCase()} ${path} ${status} is documented without a body, and has none`)
+    return
+  }
+  const pointer = `openapi.json#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/responses/${key}/content/application~1json/schema`
+  const validate = ajv.getSchema(pointer) ?? ajv.compile({ $ref: pointer })
+  const ok = validate(res.json())
+  t.ok(ok, `${method.toUpperCase()} ${path} ${status} matches the OpenAPI document${ok ? '' : `: ${JSON.stringify(validate.errors)}`}`)
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { parse } from 'yaml'
+import { PACKAGE_ROOT, SETTINGS, loadConfig } from '../../src/config.js'
+import { execForm, readDockerfile, stageEnv } from '../helpers/dockerfile.js'
+import { buildTestApp } from '../helpers/build-test-app.js'
+
+// No Docker engine runs here: these tests keep the image files correct by construction,
+// checking them against the code they package (issue 2).
+const stages = readDockerfile(PACKAGE_ROOT)
+const final = stages.at(-1)!
+const build = stages[0]!
+const finalEnv = stageEnv(final)
+const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; engines: { node: string } }
+const compose = parse(readFileSync(join(PACKAGE_ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, { build: string; ports: string[]; environment: Record<string, string>; volumes: string[]; healthcheck: { test: string[] } }>
+  volumes: Record<string, unknown>
+}
+const service = Object.values(compose.services)[0]!
+const KNOWN_VARIABLES = new Set([...SETTINGS.map((s) => s.env), 'NODE_ENV'])
+
+function instructions(keyword: string) {
+  return final.instructions.filter((i) => i.keyword === keyword)
+}
+
+t.test('builds in stages on one supported Node LTS image', async (t) => {
+  t.ok(stages.length >= 2, 'a build stage and a final stage')
+  for (const stage of stages) t.match(stage.from, /^node:(20|22|24)-bookworm-slim$/, `${stage.from} is a supported LTS`)
+  t.equal(new Set(stages.map((s) => s.from)).size, 1, 'the native addon is built on the image it runs on')
+  const major = Number(/^node:(\d+)/.exec(final.from)?.[1])
+  const minimum = Number(/>=(\d+)/.exec(pkg.engines.node)?.[1])
+  t.ok(major >= minimum, `node ${major} satisfies engines ${pkg.engines.node}`)
+})
+
+t.test('compiles natively and prunes dev dependencies in the build stage only', async (t) => {
+  const runs = build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n')
+  t.match(runs, /npm ci/)
+  t.match(runs, /npm rebuild better-sqlite3/)
+  t.match(runs, /npm run build/)
+  t.match(runs, /npm prune --omit=dev/)
+  const finalRuns = instructions('RUN').map((i) => i.args).join('\n')
+  t.notMatch(finalRuns, /npm (ci|install|rebuild)/, 'no second install or compile in the final stage')
+  const copies = instructions('COPY').map((i) => i.args)
+  t.ok(copies.some((c) => /--from=build \/app\/node_modules/.test(c)), 'node_modules comes from the build stage')
+  t.ok(copies.some((c) => /--from=build \/app\/dist/.test(c)), 'dist comes from the build stage')
+  t.ok(copies.some((c) => /^db\/migrations /.test(c)), 'migrations are in the image')
+  t.ok(copies.some((c) => /^fixtures /.test(c)), 'fixtures are in the image')
+})
+
+t.test('runs as a non-root user with the container defaults of CONTRACT §7', async (t) => {
+  const user = instructions('USER').at(-1)?.args
+  t.ok(user && user !== 'root' && user !== '0', `runs as ${user}`)
+  t.equal(finalEnv.HOST, '0.0.0.0')
+  t.equal(finalEnv.PORT, '8080')
+  t.equal(finalEnv.DATABASE_PATH, '/data/passport-mock.sqlite')
+  t.equal(finalEnv.NODE_ENV, 'production')
+  t.match(instructions('VOLUME').map((i) => i.args).join(' '), /\/data/)
+  t.same(instructions('EXPOSE').map((i) => i.args), [finalEnv.PORT])
+  for (const name of Object.keys(finalEnv)) t.ok(KNOWN_VARIABLES.has(name), `${name} is a variable the server reads`)
+  const config = loadConfig(finalEnv)
+  t.equal(config.port, 8080)
+  t.equal(config.databasePath, '/data/passport-mock.sqlite')
+})
+
+t.test('starts with the same plain node command as npm start', async (t) => {
+  const cmd = execForm(instructions('CMD').at(-1)!.args)
+  t.same(cmd, pkg.scripts.start!.split(' '))
+  t.equal(cmd[0], 'node', 'nothing is compiled at start')
+})
+
+t.test('checks health with node against the real health route, without curl', async (t) => {
+  const healthcheck = instructions('HEALTHCHECK').at(-1)!.args
+  const cmd = execForm(healthcheck)
+  t.equal(cmd[0], 'node')
+  t.notMatch(JSON.stringify(final.instructions), /curl|wget/)
+  const path = /\/_mock\/health/.exec(cmd.join(' '))?.[0]
+  t.equal(path, '/_mock/health')
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: path! })
+  t.equal(res.statusCode, 200, 'the route the healthcheck asks exists and answers 200')
+})
+
+t.test('compose runs the same image, port, volume, variables and healthcheck', async (t) => {
+  t.equal(service.build, '.')
+  t.same(service.ports, [`127.0.0.1:8080:${finalEnv.PORT}`], 'published on loopback only')
+  const dataMount = service.volumes.find((v) => v.endsWith(':/data'))
+  t.ok(dataMount, 'the database folder is a volume')
+  t.ok(compose.volumes[dataMount!.split(':')[0]!] !== undefined, 'the named volume is declared')
+  for (const name of Object.keys(service.environment)) t.ok(KNOWN_VARIABLES.has(name), `${name} is a variable the server reads`)
+  t.doesNotThrow(() => loadConfig(service.environment), 'the environment values are valid')
+  const dockerfileCheck = execForm(instructions('HEALTHCHECK').at(-1)!.args)
+  t.same(service.healthcheck.test, ['CMD', ...dockerfileCheck])
+})
+
+t.test('keeps build output and local databases out of the build context', async (t) => {
+  const ignored = readFileSync(join(PACKAGE_ROOT, '.dockerignore'), 'utf8').split('\n')
+  for (const entry of ['node_modules', 'dist', 'db/*.sqlite']) t.ok(ignored.includes(entry), `${entry} is ignored`)
+})

@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { PACKAGE_ROOT, SETTINGS } from '../../src/config.js'
+import { ERROR_CATALOGUE } from '../../src/core/error-catalogue.js'
+import { bearer } from '../helpers/auth.js'
+import { buildTestApp } from '../helpers/build-test-app.js'
+
+// The README must be true from its first line to its last (issue 2): its tables are checked
+// against the code and the fixtures, and its curl walk-through is run against a real server.
+const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')
+const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+
+/** The body of the section under `## title`. */
+function section(title: string): string {
+  const start = readme.indexOf(`## ${title}\n`)
+  if (start === -1) throw new Error(`README has no section "${title}"`)
+  const rest = readme.slice(start + title.length + 4)
+  const end = rest.search(/\n## /)
+  return end === -1 ? rest : rest.slice(0, end)
+}
+
+/** The rows of the first markdown table in a text, as arrays of trimmed cells. */
+function tableRows(text: string): string[][] {
+  const lines = text.split('\n').filter((l) => l.startsWith('|'))
+  return lines.slice(2).map((l) => l.slice(1, -1).split('|').map((c) => c.trim()))
+}
+
+function codeBlocks(text: string, lang: string): string[] {
+  return [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1] ?? '')
+}
+
+const unquote = (cell: string) => cell.replace(/`/g, '')
+
+t.test('opens with the two commands for a fresh clone', async (t) => {
+  const first = codeBlocks(readme, 'bash')[0] ?? ''
+  t.ok(readme.indexOf('```bash') < readme.indexOf('\n## '), 'the commands come before any section')
+  const commands = first.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/#.*$/, '').trim())
+  t.same(commands, ['npm ci && npm start', 'npm ci && npm test'])
+  t.equal(pkg.scripts.start, 'node dist/server.js')
+  t.ok(pkg.scripts.test, 'npm test exists')
+  t.equal(pkg.scripts.prepare, 'npm run build', 'npm ci leaves a runnable build')
+})
+
+t.test('lists every configuration variable with its real default', async (t) => {
+  const rows = tableRows(section('Configuration'))
+  t.same(
+    rows.map((r) => [unquote(r[0]!), r[1], r[2]]),
+    SETTINGS.map((s) => [s.env, s.defaultText, s.description]),
+  )
+})
+
+t.test('lists every error code with its status and type', async (t) => {
+  const rows = tableRows(section('Errors').slice(section('Errors').indexOf('| status |')))
+  t.same(
+    rows.map((r) => [Number(r[0]), unquote(r[1]!), r[2], r[3]]),
+    Object.entries(ERROR_CATALOGUE).map(([code, e]) => [e.status, code, e.type, e.en]),
+  )
+})
+
+t.test('its magic values table matches the fixtures', async (t) => {
+  const { app } = await buildTestApp(t)
+  const headers = await bearer(app)
+  const rows = tableRows(section('Magic test values'))
+  t.ok(rows.length >= 12)
+  for (const [what, idCell, customerCell, status, available, pending, behaviour] of rows) {
+    const id = unquote(idCell!)
+    if (what === 'customer') {
+      const res = await app.inject({ url: `/v1/customers/${id}`, headers })
+      t.equal(res.statusCode, 200, `customer ${id} exists`)
+      t.equal(res.json().status, status)
+      continue
+    }
+    const row = app.services.stores.accounts.findById(id)
+    t.ok(row, `account ${id} exists`)
+    if (!row) continue
+    t.equal(row.status, status, `${id} is ${status}`)
+    t.equal(row.availableMinor, BigInt(Math.round(Number(available) * 100)), `${id} has ${available} available`)
+    t.equal(row.pendingMinor, BigInt(Math.round(Number(pending) * 100)), `${id} has ${pending} pending`)
+    if (customerCell!.includes('other entity')) t.not(row.entityId, '9f1c2b7e-4d3a-4e8b-a5c6-7d8e9f0a1b2c')
+    else t.ok(row.customerId.startsWith(unquote(customerCell!).replace('…', '')), `${id} belongs to ${customerCell}`)
+    const numberMatch = /number `(\d+)`/.exec(behaviour!)
+    if (numberMatch) t.equal(row.accountNumber, numberMatch[1])
+    const rule = app.services.faults.list().find((f) => f.accountId === id)
+    if (/answers 500/.test(behaviour!)) t.match(rule, { builtin: true, status: 500, code: 'internal_error' })
+    else if (/after 5 s/.test(behaviour!)) t.match(rule, { builtin: true, status: null, delayMs: 5000 })
+    else t.notOk(rule, `${id} has no fault rule`)
+  }
+  t.equal(app.services.faults.list().length, 2, 'no fault rule the table does not name')
+})
+
+t.test('its credentials work with the roles and entities it names', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const [entity, clientId, secret, scopes] of tableRows(section('Credentials'))) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/iam/oauth/tokens',
+      payload: { client_id: unquote(clientId!), client_secret: unquote(secret!), grant_type: 'client_credentials' },
+    })
+    t.equal(res.statusCode, 200, `${clientId} gets a token`)
+    const role = /role `([A-Z_]+)`/.exec(scopes!)?.[1]
+    t.same(res.json().roles, [role])
+    const entityId = /`([0-9a-f-]{36})`/.exec(entity!)?.[1]
+    if (entityId) t.equal(res.json().account_id, entityId)
+  }
+})
+
+t.test('documents every route it lists with the statuses it lists', async (t) => {
+  const { app } = await buildTestApp(t)
+  const doc = (await app.inject({ url: '/documentation/json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
+  for (const [route, , answers] of tableRows(section('What it serves'))) {
+    const [method, path] = unquote(route!).split(' ')
+    const operation = doc.paths[path!]?.[method!.toLowerCase()]
+    t.ok(operation, `${method} ${path} is in the OpenAPI document`)
+    for (const status of answers!.match(/\b[1-5]\d\d\b/g) ?? []) t.ok(operation?.responses[status], `${method} ${path} documents ${status}`)
+  }
+})
+
+t.test('its curl walk-through works as written', async (t) => {
+  const { app } = await buildTestApp(t)
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const walkthrough = section('Walk-through with curl')
+  const [tokenAndAccount = '', more = ''] = codeBlocks(walkthrough, 'bash')
+  const [expected = ''] = codeBlocks(walkthrough, 'json')
+  // Each curl's output on its own line, as a terminal would show it; the server on a free port.
+  const script = `set -euo pipefail\ncurl() { command curl "$@"; echo; }\n${tokenAndAccount}\necho ---\n${more}`.replaceAll('http://127.0.0.1:8080', url)
+  // Asynchronously: the server answering the curls runs in this same process.
+  const { stdout: output } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 30000 })
+  const [accountOut = '', moreOut = ''] = output.split('---\n')
+  t.equal(accountOut.trim(), expected.trim(), 'the docs example account, byte for byte')
+  const answers = moreOut.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+  t.match(answers, [
+    { code: 'invalid_parameter_value', http_code: 400 },
+    { code: 'forbidden', http_code: 403, message: 'El recurso pertenece a otra entidad' },
+    { code: 'internal_error', http_code: 500 },
+    { account_type: 'ORDINARY', account_number: '123456789', status: 'ACTIVE', available_balance: { value: '0', currency: 'COP' } },
+    { accounts: Array, pagination_info: { current_page: 1 } },
+  ])
+  t.equal(answers.length, 5)
+})
