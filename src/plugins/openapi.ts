@@ -3,6 +3,24 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
+type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: string[] } }> } }
+
+/**
+ * @fastify/swagger marks every request body required. Here a missing body is read as `{}`
+ * (content-types plugin), so a body whose schema requires no field is optional on the wire.
+ */
+function markOptionalBodies(document: { paths?: Record<string, Record<string, Operation>> }) {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const body = operation.requestBody
+      if (!body?.content) continue
+      const requiresAField = Object.values(body.content).some((media) => (media.schema?.required?.length ?? 0) > 0)
+      if (!requiresAField) body.required = false
+    }
+  }
+  return document
+}
+
 /**
  * The OpenAPI document, built by @fastify/swagger from the same route schemas that validate
  * requests and serialise responses (STYLE rule 5), at `/documentation/json`; Swagger UI at
@@ -11,6 +29,7 @@ import fp from 'fastify-plugin'
 export const openapiPlugin = fp(
   async (app: FastifyInstance, { version }: { version: string }) => {
     await app.register(swagger, {
+      transformObject: (documentObject) => markOptionalBodies((documentObject as { openapiObject: never }).openapiObject),
       openapi: {
         openapi: '3.1.0',
         info: {
