@@ -9,7 +9,7 @@ import { openDatabase } from './database/open-database.js'
 import { loadFixturesIfEmpty } from './fixtures/load-fixtures.js'
 import { authPlugin } from './plugins/auth.js'
 import { contentTypesPlugin } from './plugins/content-types.js'
-import { errorHandlerPlugin } from './plugins/error-handler.js'
+import { errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
 import { faultsPlugin, realSleep, type Sleep } from './plugins/faults.js'
 import { listQueryPlugin } from './plugins/list-query.js'
 import { openapiPlugin } from './plugins/openapi.js'
@@ -70,6 +70,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: V1_BODY_LIMIT,
     routerOptions: { maxParamLength: 1000 },
+    // A malformed URL or an over-long path id never reaches the hooks: answer it in the contract's shape too (CONTRACT §2).
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-trace-id', request.id)
+      return sendError(request, reply, toPassportError(error, request))
+    },
   })
   app.decorate('services', services)
   app.addHook('onClose', async () => db.close())

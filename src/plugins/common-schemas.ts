@@ -99,12 +99,14 @@ export function listEnvelope<K extends string, T extends TSchema>(collection: K,
 }
 
 const ORDER_KEYS = ['created_at', 'updated_at'] as const
+// A protobuf int32, as the real API's page_params are; larger values would overflow SQLite's OFFSET (a 500).
+const MAX_PAGE_NUMBER = 2147483647
 const ORDER_DIRECTIONS = ['ASC', 'DESC', 'ORDER_DIRECTION_ENUM_UNSPECIFIED'] as const
 
 /** The paging and ordering parameters every list takes, nested and flat (CONTRACT §4). */
 export const ListQueryProperties = {
   'page_params.page_size': Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `Rows per page, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })),
-  'page_params.page_number': Type.Optional(Type.Integer({ minimum: 1, description: 'Page, from 1' })),
+  'page_params.page_number': Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_NUMBER, description: 'Page, from 1' })),
   'page_params.first_request_timestamp.seconds': Type.Optional(
     Type.Integer({ minimum: -62135596800, maximum: 253402300799, description: 'Snapshot time (Unix seconds): rows created later are left out' }),
   ),
@@ -112,7 +114,7 @@ export const ListQueryProperties = {
   'order_params.order_key': Type.Optional(StringEnum(ORDER_KEYS, { description: 'created_at (default) or updated_at; any case' })),
   'order_params.order_direction': Type.Optional(StringEnum(ORDER_DIRECTIONS, { description: 'ASC (default) or DESC; any case' })),
   page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: 'Legacy name of page_params.page_size' })),
-  page_number: Type.Optional(Type.Integer({ minimum: 1, description: 'Legacy name of page_params.page_number' })),
+  page_number: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_NUMBER, description: 'Legacy name of page_params.page_number' })),
   order_key: Type.Optional(StringEnum(ORDER_KEYS, { description: 'Legacy name of order_params.order_key' })),
   order_direction: Type.Optional(StringEnum(ORDER_DIRECTIONS, { description: 'Legacy name of order_params.order_direction' })),
 }

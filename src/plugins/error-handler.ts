@@ -52,6 +52,10 @@ export function toPassportError(error: unknown, request: FastifyRequest): Passpo
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new PassportError('invalid_json')
+    case 'FST_ERR_BAD_URL':
+      return new PassportError('invalid_parameter_value', { en: 'The request path is not a valid URL', es: 'La ruta de la solicitud no es una URL válida' })
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new PassportError('invalid_parameter_value', { en: 'A path parameter is too long', es: 'Un parámetro de la ruta es demasiado largo' })
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new PassportError('invalid_parameter_value', {
         en: 'The request body does not match its Content-Length',
