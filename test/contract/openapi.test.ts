@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import t from 'tap'
+import { bearer } from '../helpers/auth.js'
+import { buildTestApp } from '../helpers/build-test-app.js'
+import { expectMatchesSpec, matchPath } from '../helpers/openapi.js'
+
+/** CONTRACT §3, §4 and §5: every JSON route of this stage, as OpenAPI writes it. */
+const STAGE_OPERATIONS = [
+  'POST /v1/iam/oauth/tokens',
+  'GET /v1/iam/oauth/tokens',
+  'GET /v1/iam/oauth/tokens/{token_id}',
+  'DELETE /v1/iam/oauth/tokens/{token_id}',
+  'POST /v1/customers/business/link',
+  'GET /v1/customers',
+  'GET /v1/customers/{customer_id}',
+  'PATCH /v1/customers/{customer_id}',
+  'POST /v1/accounts/link',
+  'GET /v1/accounts',
+  'GET /v1/accounts/{account_id}',
+  'GET /_mock/health',
+]
+
+const ERROR_FIELDS = ['code', 'message', 'http_code', 'type', 'resource', 'url', 'trace_id']
+const DOCS_ACCOUNT = '6c23f053-0e1a-46b4-b902-97ba47e351bc'
+
+interface Schema {
+  type?: string
+  required?: string[]
+  properties?: Record<string, unknown>
+  additionalProperties?: boolean
+}
+interface Operation {
+  tags?: string[]
+  security?: Record<string, string[]>[]
+  responses: Record<string, { description?: string; content?: Record<string, { schema: Schema }> }>
+}
+interface Document {
+  openapi: string
+  info: { title: string; version: string }
+  tags?: { name: string }[]
+  paths: Record<string, Record<string, Operation>>
+  components?: { securitySchemes?: Record<string, Record<string, string>> }
+}
+
+async function documentOf(app: FastifyInstance): Promise<Document> {
+  const res = await app.inject({ url: '/documentation/json' })
+  if (res.statusCode !== 200) throw new Error(`/documentation/json answered ${res.statusCode}`)
+  return res.json() as Document
+}
+
+/** Every operation of the document as `METHOD /path`, with its object. */
+function operations(doc: Document): Map<string, Operation> {
+  const ops = new Map<string, Operation>()
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) ops.set(`${method.toUpperCase()} ${path}`, op)
+  }
+  return ops
+}
+
+/**
+ * Every route the app registered under /v1 and /_mock, read back from Fastify's own route tree
+ * (`printRoutes`), since an onRoute hook cannot be added after buildApp. HEAD twins are left out.
+ */
+function registeredOperations(app: FastifyInstance): Set<string> {
+  const found = new Set<string>()
+  const stack: string[] = []
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line)
+    if (!match) continue
+    const depth = (match[1] ?? '').length / 4
+    const path = (stack[depth - 1] ?? '') + (match[2] ?? '')
+    stack[depth] = path
+    stack.length = depth + 1
+    if (!/^\/(v1|_mock)(\/|$)/.test(path) || !match[3]) continue
+    for (const method of match[3].split(', ')) {
+      if (method !== 'HEAD') found.add(`${method} ${path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
+    }
+  }
+  return found
+}
+
+/** A fake `t` that records what expectMatchesSpec asserts, so the helper itself can be checked. */
+function recorder() {
+  const calls: { kind: 'ok' | 'fail'; pass: boolean; message: string }[] = []
+  return {
+    calls,
+    ok(value: unknown, message = '') {
+      calls.push({ kind: 'ok', pass: Boolean(value), message })
+    },
+    fail(message: string) {
+      calls.push({ kind: 'fail', pass: false, message })
+    },
+    get failed() {
+      return calls.some((c) => !c.pass)
+    },
+  }
+}
+
+/** The same request and status, another body or status: what a buggy handler would have sent. */
+function tampered(res: LightMyRequestResponse, change: { statusCode?: number; body?: unknown }): LightMyRequestResponse {
+  const body = change.body === undefined ? res.body : typeof change.body === 'string' ? change.body : JSON.stringify(change.body)
+  return {
+    raw: res.raw,
+    headers: res.headers,
+    statusCode: change.statusCode ?? res.statusCode,
+    body,
+    payload: body,
+    json: () => JSON.parse(body),
+  } as unknown as LightMyRequestResponse
+}
+
+t.test('serves an OpenAPI 3.1 document as JSON at /documentation/json', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: '/documentation/json' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/json/)
+  const doc = res.json() as Document
+  t.match(doc.openapi, /^3\.1\.\d+$/)
+  t.match(doc.info, { title: 'passport-mock', version: String })
+})
+
+t.test('documents every route of CONTRACT §3–§5 served at this stage', async (t) => {
+  const { app } = await buildTestApp(t)
+  const documented = operations(await documentOf(app))
+  for (const op of STAGE_OPERATIONS) t.ok(documented.has(op), `${op} is documented`)
+})
+
+t.test('documents exactly the /v1 and /_mock routes the app registers', async (t) => {
+  const { app } = await buildTestApp(t)
+  const registered = registeredOperations(app)
+  for (const op of STAGE_OPERATIONS) t.ok(registered.has(op), `${op} is registered (the route tree is read correctly)`)
+  const documented = [...operations(await documentOf(app)).keys()].filter((op) => / \/(v1|_mock)(\/|$)/.test(op))
+  t.same([...registered].sort(), documented.sort(), 'no route is registered without documentation, and no documented route is missing')
+})
+
+t.test('gives every operation a 200 or 204 and a default error with the seven fields', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const [name, op] of operations(await documentOf(app))) {
+    const success = Object.keys(op.responses).filter((s) => s === '200' || s === '204')
+    t.equal(success.length, 1, `${name} documents one success status`)
+    if (op.responses['204']) t.notOk(op.responses['204'].content, `${name} 204 has no body`)
+    if (op.responses['200']) t.ok(op.responses['200'].content?.['application/json']?.schema, `${name} 200 has a JSON schema`)
+    const fallback = op.responses.default?.content?.['application/json']?.schema
+    t.ok(fallback, `${name} documents a default error response`)
+    for (const [status, response] of Object.entries(op.responses)) {
+      if (status !== 'default' && !/^[45]\d\d$/.test(status)) continue
+      const schema = response.content?.['application/json']?.schema
+      t.same([...(schema?.required ?? [])].sort(), [...ERROR_FIELDS].sort(), `${name} ${status} requires the seven error fields`)
+      t.same(Object.keys(schema?.properties ?? {}).sort(), [...ERROR_FIELDS].sort(), `${name} ${status} has only the seven error fields`)
+      t.equal(schema?.additionalProperties, false, `${name} ${status} allows no other field`)
+    }
+  }
+})
+
+t.test('puts every /v1 operation but the token request behind bearer auth, with a 401', async (t) => {
+  const { app } = await buildTestApp(t)
+  const doc = await documentOf(app)
+  t.match(doc.components?.securitySchemes?.bearerAuth, { type: 'http', scheme: 'bearer' })
+  let checked = 0
+  for (const [name, op] of operations(doc)) {
+    if (!name.includes(' /v1/')) continue
+    if (name === 'POST /v1/iam/oauth/tokens') {
+      t.notOk(op.security?.length, 'the token request needs no bearer token')
+      continue
+    }
+    t.ok(op.responses['401'], `${name} documents 401`)
+    t.same(op.security, [{ bearerAuth: [] }], `${name} needs a bearer token`)
+    checked++
+  }
+  t.ok(checked >= 10, 'every bearer operation of this stage was checked')
+})
+
+t.test('tags the control plane mock-control and nothing else', async (t) => {
+  const { app } = await buildTestApp(t)
+  const doc = await documentOf(app)
+  t.ok(doc.tags?.some((tag) => tag.name === 'mock-control'), 'the document declares the mock-control tag')
+  for (const [name, op] of operations(doc)) {
+    const control = name.includes(' /_mock/')
+    t.equal(op.tags?.includes('mock-control') ?? false, control, `${name} ${control ? 'is' : 'is not'} tagged mock-control`)
+    t.ok(op.tags?.length, `${name} has a tag`)
+  }
+  t.match(doc.paths['/_mock/health']?.get?.tags, ['mock-control'])
+})
+
+t.test('serves Swagger UI as HTML at /documentation', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: '/documentation' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/html/)
+  t.match(res.body, /<html/i)
+  t.match(res.body, /swagger-ui/)
+})
+
+t.test('picks the documented path that matches, literal segments first', async (t) => {
+  const paths = ['/v1/customers', '/v1/customers/{customer_id}', '/v1/customers/business/link', '/v1/accounts/{account_id}', '/v1/accounts/link']
+  t.equal(matchPath(paths, '/v1/customers'), '/v1/customers')
+  t.equal(matchPath(paths, `/v1/customers/${DOCS_ACCOUNT}`), '/v1/customers/{customer_id}')
+  t.equal(matchPath(paths, '/v1/accounts/link'), '/v1/accounts/link')
+  t.equal(matchPath(paths, '/v1/accounts/not-a-uuid'), '/v1/accounts/{account_id}')
+  t.equal(matchPath(paths, '/v1/accounts/'), undefined, 'an empty segment is no parameter')
+  t.equal(matchPath(paths, '/v1/nope'), undefined)
+  t.equal(matchPath(paths, '/v1/customers/business/link/extra'), undefined)
+})
+
+t.test('expectMatchesSpec passes a response that matches its documented schema', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers: await bearer(app) })
+  t.equal(res.statusCode, 200)
+  const check = recorder()
+  await expectMatchesSpec(check, app, res)
+  t.equal(check.calls.length, 1)
+  t.notOk(check.failed, 'no failed assertion')
+  t.match(check.calls[0], { kind: 'ok', pass: true, message: /GET \/v1\/accounts\/\{account_id\} 200 matches/ })
+})
+
+t.test('expectMatchesSpec fails a body that does not match its schema', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers: await bearer(app) })
+  const good = res.json() as Record<string, unknown>
+  const { status: _status, ...withoutStatus } = good
+  const bodies: [string, unknown][] = [
+    ['a required field is missing', withoutStatus],
+    ['money is a JSON number', { ...good, available_balance: { value: 90000000000000000, currency: 'COP' } }],
+    ['money has a third decimal', { ...good, pending_balance: { value: '0.001', currency: 'COP' } }],
+    ['a status is outside its enum', { ...good, status: 'OPEN' }],
+    ['a field is not documented', { ...good, balance: '1' }],
+    ['an id is not a UUID', { ...good, id: 'not-a-uuid' }],
+    ['a list came back instead of the object', [good]],
+  ]
+  for (const [why, body] of bodies) {
+    const check = recorder()
+    await expectMatchesSpec(check, app, tampered(res, { body }))
+    t.ok(check.failed, `fails when ${why}`)
+    t.match(check.calls.at(-1)?.message, /does not match|matches the OpenAPI document: \[/, `says the body does not match when ${why}`)
+  }
+})
+
+t.test('expectMatchesSpec fails a status the operation does not document', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: `/v1/accounts/${randomUUID()}`, headers: await bearer(app) })
+  t.equal(res.statusCode, 404)
+  const teapot = recorder()
+  await expectMatchesSpec(teapot, app, tampered(res, { statusCode: 418 }))
+  t.ok(teapot.failed)
+  t.match(teapot.calls, [{ kind: 'fail', message: 'GET /v1/accounts/{account_id} does not document status 418' }])
+
+  const viaDefault = recorder()
+  await expectMatchesSpec(viaDefault, app, tampered(res, { statusCode: 418 }), { allowDefault: true })
+  t.notOk(viaDefault.failed, 'allowDefault takes an error body under the default response')
+
+  const badDefault = recorder()
+  const { trace_id: _trace, ...withoutTrace } = res.json() as Record<string, unknown>
+  await expectMatchesSpec(badDefault, app, tampered(res, { statusCode: 418, body: withoutTrace }), { allowDefault: true })
+  t.ok(badDefault.failed, 'the default response still checks the seven error fields')
+})
+
+t.test('expectMatchesSpec takes a fault-injected 500 only through allowDefault', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: '/v1/accounts/00000000-0000-4000-8000-000000000500', headers: await bearer(app) })
+  t.equal(res.statusCode, 500)
+  const strict = recorder()
+  await expectMatchesSpec(strict, app, res)
+  t.ok(strict.failed, 'an undocumented 500 fails')
+  const lenient = recorder()
+  await expectMatchesSpec(lenient, app, res, { allowDefault: true })
+  t.notOk(lenient.failed, 'and passes as the default error')
+  await expectMatchesSpec(t, app, res, { allowDefault: true })
+})
+
+t.test('expectMatchesSpec fails a path or a method the document does not have', async (t) => {
+  const { app } = await buildTestApp(t)
+  const headers = await bearer(app)
+  const unknownPath = await app.inject({ url: '/v1/nope', headers })
+  t.equal(unknownPath.statusCode, 404)
+  const path = recorder()
+  await expectMatchesSpec(path, app, unknownPath)
+  t.match(path.calls, [{ kind: 'fail', message: '/v1/nope is not in the OpenAPI document' }])
+
+  const otherMethod = await app.inject({ method: 'DELETE', url: `/v1/accounts/${DOCS_ACCOUNT}`, headers })
+  t.equal(otherMethod.statusCode, 405)
+  const method = recorder()
+  await expectMatchesSpec(method, app, otherMethod)
+  t.match(method.calls, [{ kind: 'fail', message: 'DELETE /v1/accounts/{account_id} is not in the OpenAPI document' }])
+})
+
+t.test('expectMatchesSpec fails a 204 that carries a body', async (t) => {
+  const { app } = await buildTestApp(t)
+  const headers = await bearer(app)
+  const issued = await app.inject({ url: '/v1/iam/oauth/tokens', headers })
+  const tokenId = (issued.json() as { tokens: { token_id: string }[] }).tokens[0]?.token_id
+  const res = await app.inject({ method: 'DELETE', url: `/v1/iam/oauth/tokens/${tokenId}`, headers })
+  t.equal(res.statusCode, 204)
+  const empty = recorder()
+  await expectMatchesSpec(empty, app, res)
+  t.notOk(empty.failed, 'the real 204 has no body')
+  const withBody = recorder()
+  await expectMatchesSpec(withBody, app, tampered(res, { body: '{}' }))
+  t.ok(withBody.failed, 'a 204 with a body fails')
+})
