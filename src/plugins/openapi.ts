@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { ErrorBodySchema } from './common-schemas.js'
 
 type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: string[] } }> } }
 
@@ -45,6 +46,7 @@ export const openapiPlugin = fp(
           { name: 'mock-control', description: 'The mock’s control plane (not part of the Passport API)' },
         ],
         components: {
+          schemas: { Error: ErrorBodySchema },
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'An access token from POST /v1/iam/oauth/tokens' },
             mockAdminToken: { type: 'apiKey', in: 'header', name: 'X-Mock-Admin-Token', description: 'Needed on /_mock when MOCK_ADMIN_TOKEN is set' },
