@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { type ClientName, bearer } from '../helpers/auth.js'
+import { expectError, expectInvalid } from '../helpers/errors.js'
+import { fixturesFile } from '../helpers/fixtures.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
 
@@ -21,20 +20,6 @@ const FOREIGN_ACCOUNT = acct('403')
 const DEFAULT_ACCOUNTS = [DOCS_ACCOUNT, SECOND_ACCOUNT, acct('000'), acct('001'), acct('002'), acct('003'), acct('005'), acct('500'), acct('504')]
 
 const zero = { value: '0', currency: 'COP' }
-
-/** The exact seven-field error body of CONTRACT §2, trace id included. */
-function expectError(t: Test, res: LightMyRequestResponse, status: number, code: string, type: string, message: string | RegExp, resource = 'accounts') {
-  t.equal(res.statusCode, status, `status ${status}`)
-  const body = res.json() as Record<string, unknown>
-  t.same(Object.keys(body).sort(), ['code', 'http_code', 'message', 'resource', 'trace_id', 'type', 'url'], 'exactly the seven error fields')
-  t.match(body, { code, http_code: status, type, message, resource, url: res.raw.req.url?.split('?')[0] })
-  if (typeof message === 'string') t.equal(body.message, message)
-  t.equal(body.trace_id, res.headers['x-trace-id'], 'trace_id repeats the x-trace-id header')
-}
-
-function expectInvalid(t: Test, res: LightMyRequestResponse, message: string) {
-  expectError(t, res, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', message)
-}
 
 async function linkAccount(app: FastifyInstance, payload: unknown, client: ClientName = 'admin') {
   return app.inject({ method: 'POST', url: '/v1/accounts/link', headers: await bearer(app, client), payload: payload as object })
@@ -64,15 +49,6 @@ interface AccountList {
 
 function ids(res: LightMyRequestResponse): string[] {
   return (res.json() as AccountList).accounts.map((a) => a.id)
-}
-
-/** Writes a fixtures document to a temporary file that is removed when the test ends. */
-function fixturesFile(t: Test, document: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'passport-mock-accounts-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const path = join(dir, 'fixtures.json')
-  writeFileSync(path, JSON.stringify(document))
-  return path
 }
 
 const CUSTOM_ENTITY = 'c0ffee00-0000-4000-8000-000000000001'

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import t, { type Test } from 'tap'
+import t from 'tap'
+import { expectError, expectInvalid } from '../helpers/errors.js'
+import { fixturesFile } from '../helpers/fixtures.js'
 import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
@@ -53,20 +52,6 @@ function linkBody(): Record<string, unknown> & { address: Record<string, unknown
   }
 }
 
-/** The exact seven-field error body of CONTRACT §2, trace id included. */
-function expectError(t: Test, res: LightMyRequestResponse, status: number, code: string, type: string, message: string | RegExp, resource = 'customers') {
-  t.equal(res.statusCode, status, `status ${status}`)
-  const body = res.json() as Record<string, unknown>
-  t.same(Object.keys(body).sort(), ['code', 'http_code', 'message', 'resource', 'trace_id', 'type', 'url'], 'exactly the seven error fields')
-  t.match(body, { code, http_code: status, type, message, resource, url: res.raw.req.url?.split('?')[0] })
-  if (typeof message === 'string') t.equal(body.message, message)
-  t.equal(body.trace_id, res.headers['x-trace-id'], 'trace_id repeats the x-trace-id header')
-}
-
-function expectInvalid(t: Test, res: LightMyRequestResponse, message: string) {
-  expectError(t, res, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', message)
-}
-
 async function link(app: FastifyInstance, payload: unknown, client: 'admin' | 'other' = 'admin') {
   return app.inject({ method: 'POST', url: '/v1/customers/business/link', headers: await bearer(app, client), payload: payload as object })
 }
@@ -77,15 +62,6 @@ async function patch(app: FastifyInstance, id: string, payload: unknown, client:
 
 async function getCustomer(app: FastifyInstance, id: string, client: 'admin' | 'other' = 'admin') {
   return app.inject({ url: `/v1/customers/${id}`, headers: await bearer(app, client) })
-}
-
-/** Writes a fixtures document to a temporary file that is removed when the test ends. */
-function fixturesFile(t: Test, document: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'passport-mock-customers-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const path = join(dir, 'fixtures.json')
-  writeFileSync(path, JSON.stringify(document))
-  return path
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../../core/clock.js'
-import { alreadyExists, forbidden, notFound } from '../../core/errors.js'
+import { alreadyExists } from '../../core/errors.js'
 import type { PageRequest } from '../../core/pagination.js'
-import type { Principal } from '../../core/principal.js'
+import { type Principal, requireOwned } from '../../core/principal.js'
 import type { CustomersService } from '../customers/customers.service.js'
 import type { Account, AccountFilters, AccountsStore, AccountType } from './accounts.store.js'
 
@@ -22,10 +22,7 @@ export class AccountsService {
 
   /** A single lookup: 404 when absent, 403 when it is another entity's (CONTRACT §3). */
   require(principal: Principal, accountId: string): Account {
-    const account = this.accounts.findById(accountId)
-    if (!account) throw notFound('account')
-    if (account.entityId !== principal.entityId) throw forbidden()
-    return account
+    return requireOwned(principal, 'account', this.accounts.findById(accountId))
   }
 
   /** New accounts are ACTIVE with zero balances; the number is unique within the entity. */

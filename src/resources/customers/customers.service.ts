@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../../core/clock.js'
-import { alreadyExists, forbidden, invalidField, notFound } from '../../core/errors.js'
+import { alreadyExists, invalidField, notFound } from '../../core/errors.js'
 import type { PageRequest } from '../../core/pagination.js'
-import type { Principal } from '../../core/principal.js'
+import { type Principal, requireOwned } from '../../core/principal.js'
 import type { Customer, CustomerFilters, CustomersStore } from './customers.store.js'
 
 export interface LinkBusinessInput {
@@ -33,10 +33,7 @@ export class CustomersService {
 
   /** A single lookup: 404 when absent, 403 when it is another entity's (CONTRACT §3). */
   require(principal: Principal, customerId: string): Customer {
-    const customer = this.customers.findById(customerId)
-    if (!customer) throw notFound('customer')
-    if (customer.entityId !== principal.entityId) throw forbidden()
-    return customer
+    return requireOwned(principal, 'customer', this.customers.findById(customerId))
   }
 
   linkBusiness(principal: Principal, input: LinkBusinessInput): Customer {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../../core/clock.js'
-import { fieldRequired, forbidden, invalidField, invalidState, notFound, PassportError } from '../../core/errors.js'
+import { fieldRequired, invalidField, invalidState, PassportError } from '../../core/errors.js'
 import type { PageRequest } from '../../core/pagination.js'
-import type { Principal } from '../../core/principal.js'
+import { type Principal, requireOwned } from '../../core/principal.js'
 import { expandScopes, rolesFor } from '../../core/scopes.js'
 import { newAccessToken, secretsEqual, sha256Hex } from '../../core/secrets.js'
 import type { IdentityStore } from '../../identity/identity.store.js'
@@ -121,10 +121,7 @@ export class TokensService {
   }
 
   get(principal: Principal, tokenId: string): Token {
-    const token = this.tokens.findById(tokenId)
-    if (!token) throw notFound('token')
-    if (token.entityId !== principal.entityId) throw forbidden()
-    return token
+    return requireOwned(principal, 'token', this.tokens.findById(tokenId))
   }
 
   /** 204 for an active or expired token; 409 when it was already revoked (CONTRACT §3). */
