@@ -64,7 +64,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     logger:
       config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, ...(deps.prettyLog && { transport: { target: 'pino-pretty', options: { colorize: true } } }) },
+        : { level: config.logLevel, ...(deps.prettyLog && { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,reqId' } } }) },
     genReqId: () => randomUUID(),
     // One line per request comes from the request-log plugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
