@@ -18,6 +18,8 @@ import { traceIdPlugin } from './plugins/trace-id.js'
 import { createValidatorCompiler } from './plugins/validation.js'
 import { accountsRoutes } from './resources/accounts/accounts.routes.js'
 import { customersRoutes } from './resources/customers/customers.routes.js'
+import { keysRoutes } from './resources/keys/keys.routes.js'
+import { resolutionsRoutes } from './resources/resolutions/resolutions.routes.js'
 import { tokensRoutes } from './resources/tokens/tokens.routes.js'
 import { createServices, type Services } from './services.js'
 
@@ -94,6 +96,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await v1.register(tokensRoutes, { services })
     await v1.register(customersRoutes, { services })
     await v1.register(accountsRoutes, { services })
+    await v1.register(keysRoutes, { services })
+    await v1.register(resolutionsRoutes, { services })
   })
 
   await app.register(controlPlane, { services })

@@ -4,6 +4,11 @@ import type { Config } from './config.js'
 import { FaultsService } from './control/faults/faults.service.js'
 import { FaultsStore } from './control/faults/faults.store.js'
 import { IdentityStore } from './identity/identity.store.js'
+import { KeysService } from './resources/keys/keys.service.js'
+import { Directory } from './resources/resolutions/directory.js'
+import { ResolutionsService } from './resources/resolutions/resolutions.service.js'
+import { ResolutionsStore } from './resources/resolutions/resolutions.store.js'
+import { KeysStore } from './resources/keys/keys.store.js'
 import { AccountsService } from './resources/accounts/accounts.service.js'
 import { AccountsStore } from './resources/accounts/accounts.store.js'
 import { CustomersService } from './resources/customers/customers.service.js'
@@ -19,8 +24,11 @@ export function createServices({ db, clock, config }: { db: Database; clock: Moc
     customers: new CustomersStore(db),
     accounts: new AccountsStore(db),
     faults: new FaultsStore(db),
+    keys: new KeysStore(db),
+    resolutions: new ResolutionsStore(db),
   }
   const customers = new CustomersService(stores.customers, clock)
+  const accounts = new AccountsService(stores.accounts, customers, clock)
   return {
     db,
     clock,
@@ -28,7 +36,9 @@ export function createServices({ db, clock, config }: { db: Database; clock: Moc
     stores,
     tokens: new TokensService(stores.tokens, stores.identity, clock, config.tokenTtlSeconds),
     customers,
-    accounts: new AccountsService(stores.accounts, customers, clock),
+    accounts,
+    keys: new KeysService(stores.keys, accounts, clock),
+    resolutions: new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock),
     faults: new FaultsService(db, stores.faults),
   }
 }
@@ -43,9 +53,13 @@ export interface Services {
     customers: CustomersStore
     accounts: AccountsStore
     faults: FaultsStore
+    keys: KeysStore
+    resolutions: ResolutionsStore
   }
   tokens: TokensService
   customers: CustomersService
   accounts: AccountsService
   faults: FaultsService
+  keys: KeysService
+  resolutions: ResolutionsService
 }

@@ -43,6 +43,7 @@ export const openapiPlugin = fp(
           { name: 'Tokens', description: 'OAuth2 client-credentials tokens' },
           { name: 'Customers', description: 'Business customers of the entity' },
           { name: 'Accounts', description: 'Linked accounts and their balances' },
+          { name: 'Bre-B keys', description: 'Keys of the Bre-B directory, their resolution and validation' },
           { name: 'mock-control', description: 'The mock’s control plane (not part of the Passport API)' },
         ],
         components: {
