@@ -15,11 +15,15 @@ import { listQueryPlugin } from './plugins/list-query.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { requestLogPlugin } from './plugins/request-log.js'
 import { traceIdPlugin } from './plugins/trace-id.js'
+import { createSerializerCompiler } from './plugins/serialization.js'
 import { createValidatorCompiler } from './plugins/validation.js'
 import { accountsRoutes } from './resources/accounts/accounts.routes.js'
 import { customersRoutes } from './resources/customers/customers.routes.js'
 import { keysRoutes } from './resources/keys/keys.routes.js'
 import { resolutionsRoutes } from './resources/resolutions/resolutions.routes.js'
+import { paymentsRoutes } from './resources/payments/payments.routes.js'
+import { recipientsRoutes } from './resources/recipients/recipients.routes.js'
+import { qrCodesRoutes } from './resources/qrcodes/qrcodes.routes.js'
 import { tokensRoutes } from './resources/tokens/tokens.routes.js'
 import { createServices, type Services } from './services.js'
 
@@ -34,7 +38,14 @@ export interface AppDeps {
   sleep?: Sleep
   /** Pretty log lines (a terminal); JSON lines otherwise. */
   prettyLog?: boolean
+  /** How often the sweeper runs what fell due (settlements, webhook sends); 0: only when asked (tests). */
+  sweepIntervalMs?: number
+  /** Real time for webhook retry waits; tests may move it. */
+  realNowMs?: () => number
 }
+
+/** CONTRACT §4: settlement follows the mock clock closely enough at a tenth of a second. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 100
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,7 +65,8 @@ const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'ut
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
   const clock = new MockClock(deps.timeSource ?? systemTime)
-  const services = createServices({ db, clock, config })
+  let log: ((error: unknown) => void) | undefined
+  const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error) })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
   } catch (error) {
@@ -79,8 +91,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     },
   })
   app.decorate('services', services)
-  app.addHook('onClose', async () => db.close())
+  log = (error) => app.log.error({ err: error }, 'sweeper task failed')
+  app.addHook('onReady', async () => services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS))
+  app.addHook('onClose', async () => {
+    await services.sweeper.stop()
+    // Webhook sends in flight are cut off and their jobs stay pending for the next start.
+    await services.webhookDelivery.close()
+    db.close()
+  })
   app.setValidatorCompiler(createValidatorCompiler())
+  app.setSerializerCompiler(createSerializerCompiler())
 
   await app.register(errorHandlerPlugin)
   await app.register(traceIdPlugin)
@@ -98,6 +118,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await v1.register(accountsRoutes, { services })
     await v1.register(keysRoutes, { services })
     await v1.register(resolutionsRoutes, { services })
+    await v1.register(recipientsRoutes, { services })
+    await v1.register(paymentsRoutes, { services })
+    await v1.register(qrCodesRoutes, { services })
   })
 
   await app.register(controlPlane, { services })

@@ -8,6 +8,8 @@ import { KeysService } from './resources/keys/keys.service.js'
 import { Directory } from './resources/resolutions/directory.js'
 import { ResolutionsService } from './resources/resolutions/resolutions.service.js'
 import { ResolutionsStore } from './resources/resolutions/resolutions.store.js'
+import { RecipientsService } from './resources/recipients/recipients.service.js'
+import { RecipientsStore } from './resources/recipients/recipients.store.js'
 import { KeysStore } from './resources/keys/keys.store.js'
 import { AccountsService } from './resources/accounts/accounts.service.js'
 import { AccountsStore } from './resources/accounts/accounts.store.js'
@@ -15,9 +17,29 @@ import { CustomersService } from './resources/customers/customers.service.js'
 import { CustomersStore } from './resources/customers/customers.store.js'
 import { TokensService } from './resources/tokens/tokens.service.js'
 import { TokensStore } from './resources/tokens/tokens.store.js'
+import { QrCodesService } from './resources/qrcodes/qrcodes.service.js'
+import { QrCodesStore } from './resources/qrcodes/qrcodes.store.js'
+import { PaymentsService } from './resources/payments/payments.service.js'
+import { PaymentsStore } from './resources/payments/payments.store.js'
+import { Settlement } from './resources/payments/settlement.js'
+import { Sweeper } from './sweeper.js'
+import { EventsService } from './webhooks/events.service.js'
+import { WebhooksStore } from './webhooks/webhooks.store.js'
+import { WebhookDelivery } from './webhooks/delivery.js'
+import { WebhooksService } from './webhooks/webhooks.service.js'
 
 /** Every store and service, built once per app (STYLE rule 1: no module-level state). */
-export function createServices({ db, clock, config }: { db: Database; clock: MockClock; config: Config }): Services {
+export interface ServiceDeps {
+  db: Database
+  clock: MockClock
+  config: Config
+  /** Real time in ms, for webhook retry waits (CONTRACT §5: real time, not the mock's clock). */
+  realNowMs?: () => number
+  /** Where the sweeper reports a task that threw. */
+  onSweepError?: (error: unknown) => void
+}
+
+export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined }: ServiceDeps): Services {
   const stores = {
     identity: new IdentityStore(db),
     tokens: new TokensStore(db),
@@ -26,10 +48,24 @@ export function createServices({ db, clock, config }: { db: Database; clock: Moc
     faults: new FaultsStore(db),
     keys: new KeysStore(db),
     resolutions: new ResolutionsStore(db),
+    recipients: new RecipientsStore(db),
+    payments: new PaymentsStore(db),
+    webhooks: new WebhooksStore(db),
+    qrCodes: new QrCodesStore(db),
   }
   const customers = new CustomersService(stores.customers, clock)
   const accounts = new AccountsService(stores.accounts, customers, clock)
+  const resolutions = new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock)
+  const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode })
+  const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock)
+  const sweeper = new Sweeper(onSweepError)
+  sweeper.add(() => settlement.runDue())
+  const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError })
+  // After settlement, so the events a pass raises are sent in the same pass; never awaits a receiver.
+  sweeper.add(() => webhookDelivery.deliverDue())
   return {
+    webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock),
+    webhookDelivery,
     db,
     clock,
     config,
@@ -38,8 +74,15 @@ export function createServices({ db, clock, config }: { db: Database; clock: Moc
     customers,
     accounts,
     keys: new KeysService(stores.keys, accounts, clock),
-    resolutions: new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock),
+    resolutions,
+    recipients: new RecipientsService(stores.recipients, customers, resolutions, clock),
     faults: new FaultsService(db, stores.faults),
+    payments: new PaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.keys, resolutions, events, clock, config.settlementDelayMs),
+    settlement,
+    events,
+    qrCodes: new QrCodesService(stores.qrCodes, customers, stores.keys, clock),
+    sweeper,
+    realNowMs,
   }
 }
 
@@ -55,6 +98,10 @@ export interface Services {
     faults: FaultsStore
     keys: KeysStore
     resolutions: ResolutionsStore
+    recipients: RecipientsStore
+    payments: PaymentsStore
+    webhooks: WebhooksStore
+    qrCodes: QrCodesStore
   }
   tokens: TokensService
   customers: CustomersService
@@ -62,4 +109,16 @@ export interface Services {
   faults: FaultsService
   keys: KeysService
   resolutions: ResolutionsService
+  recipients: RecipientsService
+  payments: PaymentsService
+  qrCodes: QrCodesService
+  settlement: Settlement
+  events: EventsService
+  /** Runs due settlements and webhook sends; tests call `runDue()` themselves. */
+  sweeper: Sweeper
+  realNowMs: () => number
+  /** `/_mock/webhooks`: endpoints and the attempt log. */
+  webhooks: WebhooksService
+  /** Sends due webhook jobs (a sweeper task); `idle()` waits for sends in flight. */
+  webhookDelivery: WebhookDelivery
 }

@@ -3,6 +3,7 @@ import { PassportError } from '../core/errors.js'
 import { secretsEqual } from '../core/secrets.js'
 import type { Services } from '../services.js'
 import { healthRoutes } from './health/health.routes.js'
+import { webhooksRoutes } from './webhooks/webhooks.routes.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,4 +28,5 @@ export async function controlPlane(app: FastifyInstance, { services }: { service
     })
   }
   await app.register(healthRoutes)
+  await app.register(webhooksRoutes, { services })
 }

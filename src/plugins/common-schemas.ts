@@ -59,6 +59,10 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
  * CONTRACT §2), so every answer the server can send is described.
  */
 export function errorResponses(...statuses: number[]): Record<string, TSchema> {
+  // The same statuses give the same schema objects, so compiled serializers are reused.
+  const key = statuses.join(',')
+  const known = errorResponseSets.get(key)
+  if (known) return known
   const responses: Record<string, TSchema> = {}
   for (const status of statuses) {
     responses[status] = Type.Object(ErrorBodySchema.properties, {
@@ -72,8 +76,11 @@ export function errorResponses(...statuses: number[]): Record<string, TSchema> {
     required: ErrorBodySchema.required,
     description: 'Any other error, e.g. one injected by a fault rule (429, 503…)',
   })
+  errorResponseSets.set(key, responses)
   return responses
 }
+
+const errorResponseSets = new Map<string, Record<string, TSchema>>()
 
 /** A 204 with no body (DELETE success, CONTRACT §1). */
 export const NoContentSchema = Type.Null({ description: 'No content' })

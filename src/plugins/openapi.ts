@@ -44,6 +44,9 @@ export const openapiPlugin = fp(
           { name: 'Customers', description: 'Business customers of the entity' },
           { name: 'Accounts', description: 'Linked accounts and their balances' },
           { name: 'Bre-B keys', description: 'Keys of the Bre-B directory, their resolution and validation' },
+          { name: 'Recipients', description: 'Saved payees of a customer: Bre-B keys and ACH bank accounts' },
+          { name: 'Payments', description: 'Bre-B payments and their lifecycle' },
+          { name: 'QR codes', description: 'Bre-B QR codes: EMVCo payloads with their PNG, and decoding' },
           { name: 'mock-control', description: 'The mock’s control plane (not part of the Passport API)' },
         ],
         components: {

@@ -132,7 +132,7 @@ t.test('sends x-trace-id, a fresh UUID, on every success and every error', async
 t.test('answers 404 route_not_found for an unknown route', async (t) => {
   const { app } = await buildTestApp(t)
   const headers = await bearer(app)
-  for (const url of ['/v1/nothing', '/v1/accounts/x/y', '/v2/accounts', '/v1', `/v1/payments/ach`]) {
+  for (const url of ['/v1/nothing', '/v1/accounts/x/y', '/v2/accounts', '/v1', '/v1/payments/breb/x/y']) {
     const res = await app.inject({ url, headers })
     await expectError(t, app, res, 404, 'route_not_found', { url }, false)
   }

@@ -25,6 +25,8 @@ export async function buildTestApp(t: Teardown, overrides: Partial<Config> = {},
   const config = { ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' as const, ...overrides }
   const app = await buildApp(config, {
     timeSource: time,
+    // No timer: a test moves the clock, then runs what fell due with app.services.sweeper.runDue().
+    sweepIntervalMs: 0,
     sleep: async (ms) => {
       sleeps.push(ms)
     },

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { PACKAGE_ROOT, SETTINGS } from '../../src/config.js'
+import { buildApp } from '../../src/app.js'
+import { PACKAGE_ROOT, SETTINGS, loadConfig } from '../../src/config.js'
 import { ERROR_CATALOGUE } from '../../src/core/error-catalogue.js'
 import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
@@ -24,7 +25,10 @@ function section(title: string): string {
 
 /** The rows of the first markdown table in a text, as arrays of trimmed cells. */
 function tableRows(text: string): string[][] {
-  const lines = text.split('\n').filter((l) => l.startsWith('|'))
+  const all = text.split('\n')
+  const first = all.findIndex((l) => l.startsWith('|'))
+  const end = all.findIndex((l, i) => i > first && !l.startsWith('|'))
+  const lines = first === -1 ? [] : all.slice(first, end === -1 ? undefined : end)
   return lines.slice(2).map((l) => l.slice(1, -1).split('|').map((c) => c.trim()))
 }
 
@@ -91,6 +95,42 @@ t.test('its magic values table matches the fixtures', async (t) => {
   t.equal(app.services.faults.list().length, 2, 'no fault rule the table does not name')
 })
 
+t.test('its magic key values table matches the fixtures and behaves as it says', async (t) => {
+  const { app, time } = await buildTestApp(t)
+  const headers = await bearer(app, 'other')
+  const start = section('Magic test values').indexOf('| key_type |')
+  const rows = tableRows(section('Magic test values').slice(start))
+  t.equal(rows.length, 3)
+  for (const [keyType, valueCell, behaviour] of rows) {
+    const keyValue = unquote(valueCell!)
+    const magic = app.services.stores.keys.findMagic(keyType as 'PHONE', keyValue)
+    const expected = /never resolves/.test(behaviour!) ? 'unresolvable' : /REJECTED/.test(behaviour!) ? 'reject' : 'hold'
+    t.equal(magic?.behaviour, expected, `${keyValue} is ${expected} in the fixtures`)
+    const resolved = await app.inject({
+      method: 'POST',
+      url: '/v1/resolve-key',
+      headers,
+      payload: { customer_id: '5e7a9c1b-3d5f-4b7a-9c1e-3f5a7b9d1c2e', key: { key_type: keyType, key_value: keyValue } },
+    })
+    if (expected === 'unresolvable') {
+      t.equal(resolved.statusCode, 404)
+      t.equal(resolved.json().code, 'key_not_found')
+      continue
+    }
+    const pay = await app.inject({
+      method: 'POST',
+      url: '/v1/payments/breb',
+      headers,
+      payload: { account_id: '00000000-0000-4000-8000-000000000403', resolution_id: resolved.json().id, amount: { value: '1', currency: 'COP' } },
+    })
+    time.advance(60 * 60 * 1000)
+    await app.services.sweeper.runDue()
+    const after = await app.inject({ url: `/v1/payments/${pay.json().id}`, headers })
+    if (expected === 'reject') t.match(after.json(), { status: 'REJECTED', error: { error_code: /B002/.exec(behaviour!)?.[0] } })
+    else t.equal(after.json().status, 'PROCESSING', 'still PROCESSING an hour later')
+  }
+})
+
 t.test('its credentials work with the roles and entities it names', async (t) => {
   const { app } = await buildTestApp(t)
   for (const [entity, clientId, secret, scopes] of tableRows(section('Credentials'))) {
@@ -139,4 +179,19 @@ t.test('its curl walk-through works as written', async (t) => {
     { accounts: Array, pagination_info: { current_page: 1 } },
   ])
   t.equal(answers.length, 5)
+})
+
+t.test('its payment walk-through works as written, settling on real time', async (t) => {
+  // Real time and the sweeper's own timer, as `npm start` runs: the walk-through sleeps 1.5 s.
+  const app = await buildApp({ ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' })
+  t.teardown(() => app.close())
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const walkthrough = section('A payment, start to end')
+  const [script = ''] = codeBlocks(walkthrough, 'bash')
+  const [expected = ''] = codeBlocks(walkthrough, 'text')
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], {
+    encoding: 'utf8',
+    timeout: 30000,
+  })
+  t.equal(stdout.trim(), expected.trim())
 })

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { secretsEqual } from '../../src/core/secrets.js'
+import { TokensService } from '../../src/resources/tokens/tokens.service.js'
 import { accessToken, bearer, CLIENTS } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
@@ -627,20 +628,14 @@ t.test('revokes with Content-Type: application/json and an empty body', async (t
 
 t.test('compares secrets with secretsEqual for an unknown client and for a wrong secret alike', async (t) => {
   const calls: [string, string][] = []
-  const real = await import('../../src/core/secrets.js')
-  // The service module with a spying secretsEqual; it runs on the real stores of a test app.
-  const { TokensService } = await t.mockImport<typeof import('../../src/resources/tokens/tokens.service.js')>('../../src/resources/tokens/tokens.service.js', {
-    '../../src/core/secrets.js': {
-      ...real,
-      secretsEqual: (given: string, expected: string) => {
-        calls.push([given, expected])
-        return real.secretsEqual(given, expected)
-      },
-    },
-  })
+  // The service with a spying comparison around the real secretsEqual, on the stores of a test app.
+  const spy = (given: string, expected: string) => {
+    calls.push([given, expected])
+    return secretsEqual(given, expected)
+  }
   const { app } = await buildTestApp(t)
   const { stores, clock } = app.services
-  const tokens = new TokensService(stores.tokens, stores.identity, clock, 86400)
+  const tokens = new TokensService(stores.tokens, stores.identity, clock, 86400, spy)
   const attempt = (request: Record<string, string>) => {
     try {
       tokens.issue(request)

@@ -62,6 +62,7 @@ export class AccountsStore {
   readonly #insert: Statement
   readonly #byId: Statement
   readonly #byNumber: Statement
+  readonly #setBalances: Statement
   readonly #lister: PagedLister
 
   constructor(db: Database) {
@@ -71,6 +72,7 @@ export class AccountsStore {
     )
     this.#byId = db.prepare('SELECT * FROM accounts WHERE id = ?')
     this.#byNumber = db.prepare('SELECT * FROM accounts WHERE entity_id = ? AND account_number = ?')
+    this.#setBalances = db.prepare('UPDATE accounts SET available_minor = @available, pending_minor = @pending, updated_at = @at WHERE id = @id')
     this.#lister = new PagedLister(db, 'accounts')
   }
 
@@ -97,6 +99,11 @@ export class AccountsStore {
   findByNumber(entityId: string, accountNumber: string): Account | undefined {
     const row = this.#byNumber.get(entityId, accountNumber) as AccountRow | undefined
     return row && fromRow(row)
+  }
+
+  /** Writes both balances; a negative one throws (minorToText), so a transaction around it rolls back. */
+  setBalances(id: string, availableMinor: bigint, pendingMinor: bigint, at: string): void {
+    this.#setBalances.run({ id, available: minorToText(availableMinor), pending: minorToText(pendingMinor), at })
   }
 
   list(entityId: string, filters: AccountFilters, page: PageRequest): { rows: Account[]; total: number } {

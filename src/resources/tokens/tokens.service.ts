@@ -57,6 +57,8 @@ export class TokensService {
     private readonly identity: IdentityStore,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
+    /** The constant-time comparison; injectable so a test can watch the call path. */
+    private readonly compareSecrets: (given: string, expected: string) => boolean = secretsEqual,
   ) {}
 
   get ttl(): number {
@@ -70,7 +72,7 @@ export class TokensService {
     }
     if (request.grant_type !== 'client_credentials') throw new PassportError('unsupported_grant_type')
     const client = this.identity.findClient(request.client_id as string)
-    const secretOk = secretsEqual(request.client_secret as string, client?.clientSecret ?? DUMMY_SECRET)
+    const secretOk = this.compareSecrets(request.client_secret as string, client?.clientSecret ?? DUMMY_SECRET)
     if (!client || !secretOk) throw new PassportError('invalid_client')
 
     const accessToken = newAccessToken()

@@ -1,0 +1,20 @@
+/**
+ * Rejection codes a payment can carry in `error` (CONTRACT §4): ISO 20022 reasons for the
+ * mock's own checks, and B002, the only code the real sandbox was seen to send, whose
+ * description it gave as the code itself (reference B §6.3).
+ */
+export const REJECTION_DESCRIPTIONS: Record<string, string> = {
+  AM04: 'Insufficient funds',
+  AC04: 'Closed account number',
+  AC06: 'Blocked account',
+  B002: 'B002',
+}
+
+export function rejection(code: string): { code: string; description: string } {
+  return { code, description: REJECTION_DESCRIPTIONS[code] ?? code }
+}
+
+/** CONTRACT §4: an internal receiver that is not ACTIVE at settlement. */
+export function receiverStateRejection(status: string): { code: string; description: string } {
+  return rejection(status === 'CLOSED' ? 'AC04' : 'AC06')
+}

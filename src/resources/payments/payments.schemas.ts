@@ -1,0 +1,67 @@
+import Type from 'typebox'
+import { ListQueryProperties, MoneyInputSchema, MoneySchema, StringEnum, TimestampSchema, UuidSchema, listEnvelope } from '../../plugins/common-schemas.js'
+import { BrebKeySchema } from '../keys/keys.schemas.js'
+
+export const CreatePaymentBodySchema = Type.Object({
+  account_id: Type.String({ format: 'uuid', description: 'The paying account: an ACTIVE account of the entity' }),
+  resolution_id: Type.String({ format: 'uuid', description: 'From POST /v1/resolve-key or /v1/recipients/{id}/resolve; at most one payment per resolution' }),
+  amount: MoneyInputSchema,
+})
+
+export const ConfirmPaymentBodySchema = Type.Object({ id: UuidSchema })
+
+const PartyAccount = Type.Object({ account_number: Type.String(), account_type: Type.String() }, { additionalProperties: false })
+const PartyParticipant = Type.Object({ name: Type.String(), identification_number: Type.String() }, { additionalProperties: false })
+const PartyOwner = Type.Object(
+  { identification_number: Type.String(), identification_type: Type.String(), type: Type.String(), name: Type.String() },
+  { additionalProperties: false },
+)
+
+export const PaymentSchema = Type.Object(
+  {
+    id: UuidSchema,
+    status: StringEnum(['PROCESSING', 'SETTLED', 'REJECTED'] as const, { description: 'PENDING is never produced (a Known difference)' }),
+    direction: StringEnum(['OUTBOUND', 'INBOUND'] as const),
+    type: StringEnum(['BREB'] as const),
+    account_id: UuidSchema,
+    resolution_id: Type.String({ description: 'The resolution paid; "" on INBOUND records' }),
+    amount: MoneySchema,
+    qr_code_reference: Type.String({ description: '"" when none' }),
+    end_to_end_identification: Type.String({ pattern: '^[A-Z0-9]{32}$' }),
+    receiver: Type.Object({ account: PartyAccount, key: BrebKeySchema, participant: PartyParticipant, owner: PartyOwner }, { additionalProperties: false }),
+    sender: Type.Object({ account: PartyAccount, participant: PartyParticipant, owner: PartyOwner }, { additionalProperties: false }),
+    error: Type.Optional(
+      Type.Object(
+        { error_code: Type.String({ examples: ['AM04', 'B002', 'AC06', 'AC04'] }), error_description: Type.String() },
+        { additionalProperties: false, description: 'Only when REJECTED' },
+      ),
+    ),
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
+  },
+  { additionalProperties: false },
+)
+
+export const PaymentListSchema = listEnvelope('payments', PaymentSchema)
+
+const Text = Type.Optional(Type.String({ minLength: 1, maxLength: 140 }))
+export const PaymentListQuerySchema = Type.Object({
+  ...ListQueryProperties,
+  payment_id: Type.Optional(UuidSchema),
+  customer_id: Type.Optional(UuidSchema),
+  account_id: Type.Optional(UuidSchema),
+  direction: Type.Optional(StringEnum(['OUTBOUND', 'INBOUND'] as const, { description: 'Any case' })),
+  key_value: Text,
+  status: Type.Optional(StringEnum(['PENDING', 'PROCESSING', 'SETTLED', 'REJECTED'] as const, { description: 'Any case' })),
+  qr_code_reference: Text,
+  type: Type.Optional(StringEnum(['BREB'] as const)),
+  end_to_end_identification: Text,
+  sender_type: Type.Optional(StringEnum(['BUSINESS', 'INDIVIDUAL'] as const)),
+  sender_name: Text,
+  sender_identification_type: Text,
+  sender_identification_number: Text,
+  sender_account_type: Text,
+  sender_account_number: Text,
+})
+
+export const PaymentIdParamsSchema = Type.Object({ payment_id: UuidSchema })

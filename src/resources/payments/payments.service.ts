@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto'
+import type { Database } from 'better-sqlite3'
+import type { Clock } from '../../core/clock.js'
+import { invalidField, invalidState, notFound } from '../../core/errors.js'
+import { parseMoneyValue } from '../../core/money.js'
+import type { PageRequest } from '../../core/pagination.js'
+import { type Principal, requireOwned } from '../../core/principal.js'
+import type { EventsService } from '../../webhooks/events.service.js'
+import type { AccountsStore } from '../accounts/accounts.store.js'
+import type { CustomersStore } from '../customers/customers.store.js'
+import type { KeysStore } from '../keys/keys.store.js'
+import { INTERNAL_PARTICIPANT } from '../resolutions/directory.js'
+import type { ResolutionsService } from '../resolutions/resolutions.service.js'
+import type { Resolution } from '../resolutions/resolutions.store.js'
+import { newEndToEndId } from './end-to-end-id.js'
+import { rejection } from './payment-errors.js'
+import { serializePayment } from './payments.serializer.js'
+import type { Party, Payment, PaymentFilters, PaymentsStore, Receiver } from './payments.store.js'
+
+export interface CreatePaymentInput {
+  account_id: string
+  resolution_id: string
+  amount: { value: string; currency: 'COP' }
+}
+
+function receiverOf(resolution: Resolution): Receiver {
+  const owner = resolution.owner
+  const name =
+    owner.type === 'BUSINESS' ? owner.business_name : [owner.first_name, owner.second_name, owner.first_last_name, owner.second_last_name].filter((s) => s !== '').join(' ')
+  return {
+    account: { account_number: resolution.account.account_number, account_type: resolution.account.account_type },
+    key: resolution.key,
+    participant: resolution.participant,
+    owner: { identification_number: owner.identification_number, identification_type: owner.identification_type, type: owner.type, name },
+  }
+}
+
+/** Outbound Bre-B payments (CONTRACT §4 "Payments"): the order of checks, the hold, AM04. */
+export class PaymentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly payments: PaymentsStore,
+    private readonly accounts: AccountsStore,
+    private readonly customers: CustomersStore,
+    private readonly keys: KeysStore,
+    private readonly resolutions: ResolutionsService,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+    private readonly settlementDelayMs: number,
+  ) {}
+
+  require(principal: Principal, paymentId: string): Payment {
+    return requireOwned(principal, 'payment', this.payments.findById(paymentId))
+  }
+
+  /**
+   * After validation, in CONTRACT §4's order: resolution 404/403 → an existing payment for it
+   * is answered as it is → expired resolution 400 → account 404/403/409 → funds (AM04, no
+   * balance moves). Otherwise the amount is held (available → pending) and the payment is
+   * PROCESSING until settlement. All of it is one transaction.
+   */
+  create(principal: Principal, input: CreatePaymentInput): Payment {
+    const amountMinor = parseMoneyValue(input.amount.value)
+    if (amountMinor === undefined || amountMinor <= 0n) {
+      throw invalidField({ en: "Field 'amount.value' must be greater than 0", es: "El campo 'amount.value' debe ser mayor que 0" })
+    }
+    return this.db.transaction((): Payment => {
+      const resolution = this.resolutions.require(principal, input.resolution_id)
+      const existing = this.payments.findByResolution(resolution.id)
+      if (existing) return existing
+      if (this.resolutions.isExpired(resolution)) {
+        throw invalidField({
+          en: "Field 'resolution_id' names an expired resolution: resolve the key again",
+          es: "El campo 'resolution_id' corresponde a una resolución vencida: resuelva la llave de nuevo",
+        })
+      }
+      const account = requireOwned(principal, 'account', this.accounts.findById(input.account_id))
+      if (account.status !== 'ACTIVE') {
+        throw invalidState({ en: `The account is ${account.status}: only ACTIVE accounts can pay`, es: `La cuenta está ${account.status}: solo pagan las cuentas ACTIVE` })
+      }
+      const customer = this.customers.findById(account.customerId)
+      if (!customer) throw notFound('customer')
+      const now = this.clock.now()
+      const at = now.toISOString()
+      const sender: Party = {
+        account: { account_number: account.accountNumber, account_type: account.accountType },
+        participant: INTERNAL_PARTICIPANT,
+        owner: { identification_number: customer.identificationNumber, identification_type: customer.identificationType, type: 'BUSINESS', name: customer.businessName },
+      }
+      const magic = this.keys.findMagic(resolution.key.key_type, resolution.key.key_value)
+      const payment: Payment = {
+        id: randomUUID(),
+        entityId: principal.entityId,
+        accountId: account.id,
+        customerId: customer.id,
+        direction: 'OUTBOUND',
+        type: 'BREB',
+        status: 'PROCESSING',
+        resolutionId: resolution.id,
+        amountMinor,
+        qrCodeReference: '',
+        endToEndIdentification: newEndToEndId(),
+        receiver: receiverOf(resolution),
+        sender,
+        receiverAccountId: resolution.receiverAccountId,
+        outcome: magic?.behaviour === 'reject' || magic?.behaviour === 'hold' ? magic.behaviour : 'settle',
+        outcomeErrorCode: magic?.behaviour === 'reject' ? (magic.errorCode ?? 'B002') : null,
+        settleAt: new Date(now.getTime() + this.settlementDelayMs).toISOString(),
+        errorCode: null,
+        errorDescription: null,
+        createdAt: at,
+        updatedAt: at,
+      }
+      if (account.availableMinor < amountMinor) {
+        const funds = rejection('AM04')
+        const rejected: Payment = { ...payment, status: 'REJECTED', settleAt: null, errorCode: funds.code, errorDescription: funds.description }
+        this.payments.insert(rejected)
+        this.events.emit(principal.entityId, 'payment.outbound.rejected', serializePayment(rejected))
+        return rejected
+      }
+      this.accounts.setBalances(account.id, account.availableMinor - amountMinor, account.pendingMinor + amountMinor, at)
+      this.payments.insert(payment)
+      this.events.emit(principal.entityId, 'payment.outbound.confirmed', serializePayment(payment))
+      return payment
+    })()
+  }
+
+  list(principal: Principal, filters: PaymentFilters, page: PageRequest): { rows: Payment[]; total: number } {
+    // CONTRACT §4: List Payments answers 404 when the entity has no payments at all.
+    if (!this.payments.hasAny(principal.entityId)) throw notFound('payment')
+    return this.payments.list(principal.entityId, filters, page)
+  }
+}

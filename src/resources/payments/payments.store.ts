@@ -1,0 +1,215 @@
+import type { Database, Statement } from 'better-sqlite3'
+import type { KeyType } from '../../core/key-formats.js'
+import { minorFromText, minorToText } from '../../core/money.js'
+import type { PageRequest } from '../../core/pagination.js'
+import { PagedLister } from '../../database/list-query.js'
+
+export type PaymentStatus = 'PROCESSING' | 'SETTLED' | 'REJECTED'
+export type PaymentDirection = 'OUTBOUND' | 'INBOUND'
+export type PaymentOutcome = 'settle' | 'reject' | 'hold'
+
+export interface PartyOwner {
+  identification_number: string
+  identification_type: string
+  type: string
+  name: string
+}
+
+export interface Party {
+  account: { account_number: string; account_type: string }
+  participant: { name: string; identification_number: string }
+  owner: PartyOwner
+}
+
+export interface Receiver extends Party {
+  key: { key_type: KeyType; key_value: string }
+}
+
+export interface Payment {
+  id: string
+  entityId: string
+  accountId: string
+  customerId: string
+  direction: PaymentDirection
+  type: 'BREB'
+  status: PaymentStatus
+  resolutionId: string | null
+  amountMinor: bigint
+  qrCodeReference: string
+  endToEndIdentification: string
+  receiver: Receiver
+  sender: Party
+  /** The internal account credited at settlement; null for an outside bank. */
+  receiverAccountId: string | null
+  outcome: PaymentOutcome
+  outcomeErrorCode: string | null
+  /** When settlement is due, on the mock's clock. */
+  settleAt: string | null
+  errorCode: string | null
+  errorDescription: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+interface PaymentRow {
+  id: string
+  entity_id: string
+  account_id: string
+  customer_id: string
+  direction: PaymentDirection
+  type: 'BREB'
+  status: PaymentStatus
+  resolution_id: string | null
+  amount_minor: string
+  qr_code_reference: string
+  end_to_end_identification: string
+  receiver: string
+  sender: string
+  receiver_account_id: string | null
+  outcome: PaymentOutcome
+  outcome_error_code: string | null
+  settle_at: string | null
+  error_code: string | null
+  error_description: string | null
+  created_at: string
+  updated_at: string
+}
+
+function fromRow(r: PaymentRow): Payment {
+  return {
+    id: r.id,
+    entityId: r.entity_id,
+    accountId: r.account_id,
+    customerId: r.customer_id,
+    direction: r.direction,
+    type: r.type,
+    status: r.status,
+    resolutionId: r.resolution_id,
+    amountMinor: minorFromText(r.amount_minor),
+    qrCodeReference: r.qr_code_reference,
+    endToEndIdentification: r.end_to_end_identification,
+    receiver: JSON.parse(r.receiver) as Receiver,
+    sender: JSON.parse(r.sender) as Party,
+    receiverAccountId: r.receiver_account_id,
+    outcome: r.outcome,
+    outcomeErrorCode: r.outcome_error_code,
+    settleAt: r.settle_at,
+    errorCode: r.error_code,
+    errorDescription: r.error_description,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+export interface PaymentFilters {
+  id?: string
+  customer_id?: string
+  account_id?: string
+  direction?: string
+  key_value?: string
+  status?: string
+  qr_code_reference?: string
+  type?: string
+  end_to_end_identification?: string
+  sender_type?: string
+  sender_name?: string
+  sender_identification_type?: string
+  sender_identification_number?: string
+  sender_account_type?: string
+  sender_account_number?: string
+}
+
+/** Bre-B payments (reference B §6), OUTBOUND and INBOUND records alike. */
+export class PaymentsStore {
+  readonly #insert: Statement
+  readonly #byId: Statement
+  readonly #byResolution: Statement
+  readonly #finish: Statement
+  readonly #due: Statement
+  readonly #lister: PagedLister
+
+  constructor(db: Database) {
+    this.#insert = db.prepare(
+      `INSERT INTO payments (id, entity_id, account_id, customer_id, direction, type, status, resolution_id, amount_minor, qr_code_reference,
+         end_to_end_identification, receiver, sender, key_type, key_value, sender_type, sender_name, sender_identification_type,
+         sender_identification_number, sender_account_type, sender_account_number, receiver_account_id, outcome, outcome_error_code,
+         settle_at, error_code, error_description, created_at, updated_at)
+       VALUES (@id, @entity_id, @account_id, @customer_id, @direction, @type, @status, @resolution_id, @amount_minor, @qr_code_reference,
+         @end_to_end_identification, @receiver, @sender, @key_type, @key_value, @sender_type, @sender_name, @sender_identification_type,
+         @sender_identification_number, @sender_account_type, @sender_account_number, @receiver_account_id, @outcome, @outcome_error_code,
+         @settle_at, @error_code, @error_description, @created_at, @updated_at)`,
+    )
+    this.#byId = db.prepare('SELECT * FROM payments WHERE id = ?')
+    this.#byResolution = db.prepare("SELECT * FROM payments WHERE resolution_id = ? AND direction = 'OUTBOUND'")
+    // Only a PROCESSING payment moves, and only forward (CONTRACT §4).
+    this.#finish = db.prepare(
+      `UPDATE payments SET status = @status, error_code = @error_code, error_description = @error_description, settle_at = NULL, updated_at = @updated_at
+       WHERE id = @id AND status = 'PROCESSING'`,
+    )
+    this.#due = db.prepare("SELECT * FROM payments WHERE status = 'PROCESSING' AND outcome <> 'hold' AND settle_at <= ? ORDER BY settle_at, id LIMIT ?")
+    this.#lister = new PagedLister(db, 'payments')
+  }
+
+  insert(p: Payment): void {
+    this.#insert.run({
+      id: p.id,
+      entity_id: p.entityId,
+      account_id: p.accountId,
+      customer_id: p.customerId,
+      direction: p.direction,
+      type: p.type,
+      status: p.status,
+      resolution_id: p.resolutionId,
+      amount_minor: minorToText(p.amountMinor),
+      qr_code_reference: p.qrCodeReference,
+      end_to_end_identification: p.endToEndIdentification,
+      receiver: JSON.stringify(p.receiver),
+      sender: JSON.stringify(p.sender),
+      key_type: p.receiver.key.key_type,
+      key_value: p.receiver.key.key_value,
+      sender_type: p.sender.owner.type,
+      sender_name: p.sender.owner.name,
+      sender_identification_type: p.sender.owner.identification_type,
+      sender_identification_number: p.sender.owner.identification_number,
+      sender_account_type: p.sender.account.account_type,
+      sender_account_number: p.sender.account.account_number,
+      receiver_account_id: p.receiverAccountId,
+      outcome: p.outcome,
+      outcome_error_code: p.outcomeErrorCode,
+      settle_at: p.settleAt,
+      error_code: p.errorCode,
+      error_description: p.errorDescription,
+      created_at: p.createdAt,
+      updated_at: p.updatedAt,
+    })
+  }
+
+  findById(id: string): Payment | undefined {
+    const row = this.#byId.get(id) as PaymentRow | undefined
+    return row && fromRow(row)
+  }
+
+  findByResolution(resolutionId: string): Payment | undefined {
+    const row = this.#byResolution.get(resolutionId) as PaymentRow | undefined
+    return row && fromRow(row)
+  }
+
+  /** PROCESSING → SETTLED or REJECTED; false when the payment was no longer PROCESSING. */
+  finish(id: string, status: 'SETTLED' | 'REJECTED', error: { code: string; description: string } | null, at: string): boolean {
+    return this.#finish.run({ id, status, error_code: error?.code ?? null, error_description: error?.description ?? null, updated_at: at }).changes === 1
+  }
+
+  /** PROCESSING payments whose settlement is due at `now`, oldest first. */
+  due(now: string, limit: number): Payment[] {
+    return (this.#due.all(now, limit) as PaymentRow[]).map(fromRow)
+  }
+
+  hasAny(entityId: string): boolean {
+    return this.#lister.hasAny(entityId)
+  }
+
+  list(entityId: string, filters: PaymentFilters, page: PageRequest): { rows: Payment[]; total: number } {
+    const { rows, total } = this.#lister.list<PaymentRow>(entityId, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto'
+import type { Database } from 'better-sqlite3'
+import type { Clock } from '../../core/clock.js'
+import { invalidState, notFound } from '../../core/errors.js'
+import type { EventsService } from '../../webhooks/events.service.js'
+import type { AccountsStore } from '../accounts/accounts.store.js'
+import { receiverStateRejection, rejection } from './payment-errors.js'
+import { serializePayment } from './payments.serializer.js'
+import type { Payment, PaymentsStore } from './payments.store.js'
+
+const BATCH = 200
+
+/**
+ * Settlement and rejection of PROCESSING payments (CONTRACT §4 lifecycle table), each step one
+ * transaction: the hold leaves the payer's pending balance, and either the internal receiver
+ * is credited (with an INBOUND record of its own) or the hold goes back to available.
+ * A status only moves forward; no balance goes negative (the store refuses to write one).
+ */
+export class Settlement {
+  constructor(
+    private readonly db: Database,
+    private readonly payments: PaymentsStore,
+    private readonly accounts: AccountsStore,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Settles or rejects every payment due on the mock's clock; held ones wait for /_mock. */
+  runDue(): number {
+    let done = 0
+    for (;;) {
+      const due = this.payments.due(this.clock.now().toISOString(), BATCH)
+      for (const payment of due) {
+        if (payment.outcome === 'reject') this.#reject(payment.id, payment.outcomeErrorCode ?? 'B002')
+        else this.#settle(payment.id)
+        done++
+      }
+      if (due.length < BATCH) return done
+    }
+  }
+
+  /** `POST /_mock/payments/:id/settle`: 404, or 409 unless PROCESSING. */
+  settle(paymentId: string): Payment {
+    this.#requireProcessing(paymentId)
+    return this.#settle(paymentId)
+  }
+
+  /** `POST /_mock/payments/:id/reject`: with the given code, B002 by default. */
+  reject(paymentId: string, errorCode = 'B002'): Payment {
+    this.#requireProcessing(paymentId)
+    return this.#reject(paymentId, errorCode)
+  }
+
+  #requireProcessing(paymentId: string): void {
+    const payment = this.payments.findById(paymentId)
+    if (!payment) throw notFound('payment')
+    if (payment.status !== 'PROCESSING') {
+      throw invalidState({ en: `The payment is ${payment.status}: only PROCESSING payments move`, es: `El pago está ${payment.status}: solo se mueven los pagos PROCESSING` })
+    }
+  }
+
+  /** Adds to an account's balances, reading it fresh (payer and receiver may be one account). */
+  #adjust(accountId: string, availableDelta: bigint, pendingDelta: bigint, at: string) {
+    const account = this.accounts.findById(accountId)
+    if (!account) return undefined
+    this.accounts.setBalances(account.id, account.availableMinor + availableDelta, account.pendingMinor + pendingDelta, at)
+    return account
+  }
+
+  #settle(paymentId: string): Payment {
+    return this.db.transaction((): Payment => {
+      const payment = this.payments.findById(paymentId)
+      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
+      const at = this.clock.now().toISOString()
+      const receiver = payment.receiverAccountId === null ? undefined : this.accounts.findById(payment.receiverAccountId)
+      if (payment.receiverAccountId !== null && receiver?.status !== 'ACTIVE') {
+        return this.#rejectWithin(payment, receiverStateRejection(receiver?.status ?? 'CLOSED'), at)
+      }
+      this.#adjust(payment.accountId, 0n, -payment.amountMinor, at)
+      this.payments.finish(payment.id, 'SETTLED', null, at)
+      const settled: Payment = { ...payment, status: 'SETTLED', settleAt: null, updatedAt: at }
+      this.events.emit(payment.entityId, 'payment.outbound.settled', serializePayment(settled))
+      if (receiver) {
+        this.#adjust(receiver.id, payment.amountMinor, 0n, at)
+        const inbound: Payment = {
+          ...settled,
+          id: randomUUID(),
+          entityId: receiver.entityId,
+          accountId: receiver.id,
+          customerId: receiver.customerId,
+          direction: 'INBOUND',
+          resolutionId: null,
+          receiverAccountId: null,
+          outcome: 'settle',
+          outcomeErrorCode: null,
+          createdAt: at,
+        }
+        this.payments.insert(inbound)
+        this.events.emit(receiver.entityId, 'payment.inbound.received', serializePayment(inbound))
+        this.events.emit(receiver.entityId, 'payment.inbound.confirmed', serializePayment(inbound))
+      }
+      return settled
+    })()
+  }
+
+  #reject(paymentId: string, errorCode: string): Payment {
+    return this.db.transaction((): Payment => {
+      const payment = this.payments.findById(paymentId)
+      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
+      return this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString())
+    })()
+  }
+
+  /** The hold goes back to available; the payment is REJECTED with the error. */
+  #rejectWithin(payment: Payment, error: { code: string; description: string }, at: string): Payment {
+    this.#adjust(payment.accountId, payment.amountMinor, -payment.amountMinor, at)
+    this.payments.finish(payment.id, 'REJECTED', error, at)
+    const rejected: Payment = { ...payment, status: 'REJECTED', settleAt: null, errorCode: error.code, errorDescription: error.description, updatedAt: at }
+    this.events.emit(payment.entityId, 'payment.outbound.rejected', serializePayment(rejected))
+    return rejected
+  }
+}

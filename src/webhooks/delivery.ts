@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto'
+import http from 'node:http'
+import https from 'node:https'
+import type { Clock } from '../core/clock.js'
+import type { EventsService } from './events.service.js'
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
+import type { DueJob, JobUpdate, WebhooksStore } from './webhooks.store.js'
+
+/** CONTRACT §4: a delivery fails when the receiver gives no answer in 5 s. */
+export const WEBHOOK_TIMEOUT_MS = 5000
+/** Reference B §8: retry mode redelivers up to 12 times (waits base×2^n, n = 0…11). */
+export const MAX_RETRIES = 12
+/** Sends at once, over every endpoint; the rest wait for a later sweeper pass. */
+export const MAX_CONCURRENT_SENDS = 16
+
+export interface DeliveryOptions {
+  /** First retry wait, real ms (`WEBHOOK_RETRY_BASE_MS`); doubles on every retry. */
+  retryBaseMs: number
+  timeoutMs?: number
+  maxConcurrent?: number
+  /** Where a send that could not be recorded is reported (never thrown into the sweeper). */
+  onError?: (error: unknown) => void
+}
+
+/** What one HTTP attempt came to. `aborted`: the app closed under it, so nothing is recorded. */
+type Outcome = { status: number } | { error: string } | { aborted: true }
+
+/**
+ * Sends the outbox (CONTRACT §4 "Webhooks"): each pending job whose next attempt is due on real
+ * time is POSTed, signed, with the event's exact stored body. A sweeper pass only starts sends
+ * and never waits on a receiver, so a slow endpoint delays neither settlements nor requests.
+ * Every finished attempt is a row in the log; the job then ends (`delivered`, `failed`) or waits
+ * base×2^n before the next try. Jobs are rows, so they survive a restart; a send cut off by
+ * closing the app leaves its job pending, unrecorded, for the next start.
+ */
+export class WebhookDelivery {
+  readonly #inFlight = new Map<string, Promise<void>>()
+  readonly #requests = new Set<AbortController>()
+  readonly #timeoutMs: number
+  readonly #maxConcurrent: number
+  readonly #onError: (error: unknown) => void
+  #closed = false
+
+  constructor(
+    private readonly store: WebhooksStore,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+    private readonly realNowMs: () => number,
+    private readonly options: DeliveryOptions,
+  ) {
+    this.#timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS
+    this.#maxConcurrent = options.maxConcurrent ?? MAX_CONCURRENT_SENDS
+    this.#onError = options.onError ?? (() => undefined)
+  }
+
+  /** Sends in flight right now. */
+  get inFlight(): number {
+    return this.#inFlight.size
+  }
+
+  /**
+   * Starts the sends that are due (up to the concurrency cap) and returns how many it started,
+   * without waiting for any of them. A job already in flight is not started twice.
+   */
+  deliverDue(): number {
+    if (this.#closed) return 0
+    const free = this.#maxConcurrent - this.#inFlight.size
+    if (free <= 0) return 0
+    let started = 0
+    for (const job of this.store.dueJobs(this.realNowMs(), free + this.#inFlight.size)) {
+      if (started >= free) break
+      if (this.#inFlight.has(job.id)) continue
+      const send = this.#send(job)
+        .catch((error: unknown) => this.#onError(error))
+        .finally(() => this.#inFlight.delete(job.id))
+      this.#inFlight.set(job.id, send)
+      started++
+    }
+    return started
+  }
+
+  /** Resolves once no send is in flight (tests; closing). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()])
+  }
+
+  /** On app close: starts nothing more, aborts what is in flight (those jobs stay pending), waits for it. */
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const controller of this.#requests) controller.abort()
+    await this.idle()
+  }
+
+  async #send(job: DueJob): Promise<void> {
+    const endpoint = this.events.endpoint(job.endpointId)
+    if (!endpoint) {
+      // Its endpoint is gone (WEBHOOK_URL unset since the event): nothing to sign with or send to.
+      this.store.closeJob(job.id, 'failed', job.attempts, this.realNowMs())
+      return
+    }
+    const attempt = job.attempts + 1
+    const at = this.clock.now().toISOString()
+    const outcome = await this.#post(job.url, job.body, signatureHeader(endpoint.secret, job.body, this.realNowMs()))
+    if ('aborted' in outcome) return
+    const delivered = 'status' in outcome && outcome.status >= 200 && outcome.status < 300
+    this.store.recordAttempt(
+      {
+        id: randomUUID(),
+        jobId: job.id,
+        eventId: job.eventId,
+        type: job.eventType,
+        url: job.url,
+        attempt,
+        status: 'status' in outcome ? outcome.status : null,
+        error: 'error' in outcome ? outcome.error : null,
+        at,
+      },
+      this.#next(delivered, endpoint.mode, attempt),
+    )
+  }
+
+  /** After attempt number `attempt` (1 is the first send): done, failed, or wait base×2^(attempt−1). */
+  #next(delivered: boolean, mode: 'once' | 'retry', attempt: number): JobUpdate {
+    const now = this.realNowMs()
+    if (delivered) return { attempts: attempt, state: 'delivered', nextAttemptMs: now }
+    if (mode === 'once' || attempt > MAX_RETRIES) return { attempts: attempt, state: 'failed', nextAttemptMs: now }
+    return { attempts: attempt, state: 'pending', nextAttemptMs: now + this.options.retryBaseMs * 2 ** (attempt - 1) }
+  }
+
+  /** One POST; settles with the status once the headers arrive, an error, or `aborted` on close. */
+  #post(url: string, body: string, signature: string): Promise<Outcome> {
+    return new Promise<Outcome>((resolve) => {
+      let target: URL
+      try {
+        target = new URL(url)
+      } catch {
+        resolve({ error: `Invalid URL: ${url}` })
+        return
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)` })
+        return
+      }
+      const controller = new AbortController()
+      this.#requests.add(controller)
+      let settled = false
+      let timedOut = false
+      const settle = (outcome: Outcome) => {
+        if (settled) return
+        settled = true
+        resolve(outcome)
+      }
+      // One deadline for the whole exchange: no answer in time fails the attempt, and a body
+      // still trickling in after the status is cut off then too.
+      const timer = setTimeout(() => {
+        timedOut = true
+        settle({ error: `No answer in ${this.#timeoutMs} ms` })
+        controller.abort()
+      }, this.#timeoutMs)
+      const done = () => {
+        clearTimeout(timer)
+        this.#requests.delete(controller)
+      }
+      const request = (target.protocol === 'https:' ? https : http).request(
+        target,
+        {
+          method: 'POST',
+          // No pooled sockets: a receiver sees one connection per attempt, and none outlives close().
+          agent: false,
+          signal: controller.signal,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'passport-mock-webhooks',
+            [SIGNATURE_HEADER.toLowerCase()]: signature,
+          },
+        },
+        (response) => {
+          settle({ status: response.statusCode ?? 0 })
+          response.on('error', () => undefined)
+          response.on('close', done)
+          response.resume()
+        },
+      )
+      request.on('error', (error) => {
+        done()
+        if (controller.signal.aborted && !timedOut) settle({ aborted: true })
+        else settle({ error: describe(error) })
+      })
+      request.end(body)
+    })
+  }
+}
+
+/** A network error as one readable line; Node's connect errors may carry only a code. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const code = (error as NodeJS.ErrnoException).code
+  if (error.message === '' || error instanceof AggregateError) {
+    const inner = error instanceof AggregateError ? (error.errors as unknown[]).map(describe).join('; ') : ''
+    return [code, inner].filter(Boolean).join(': ') || error.name
+  }
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
+}

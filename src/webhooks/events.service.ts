@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto'
+import type { Clock } from '../core/clock.js'
+import type { WebhookEndpoint, WebhooksStore } from './webhooks.store.js'
+
+/** The endpoint from the environment (`WEBHOOK_URL`): every entity's events (CONTRACT §4). */
+export const ENV_ENDPOINT_ID = 'env'
+
+/** Every event the mock emits (CONTRACT §4 "Payments" lifecycle table; reference B §8). */
+export const EVENT_TYPES = [
+  'payment.outbound.confirmed',
+  'payment.outbound.settled',
+  'payment.outbound.rejected',
+  'payment.inbound.received',
+  'payment.inbound.confirmed',
+] as const
+
+export type EventType = (typeof EVENT_TYPES)[number]
+
+export interface EnvEndpointConfig {
+  url: string | undefined
+  secret: string | undefined
+  mode: 'once' | 'retry'
+}
+
+/**
+ * Writes events into the outbox inside the caller's transaction: the event (its exact body)
+ * and one delivery job per endpoint that wants it. Nothing is sent here; the sweeper sends
+ * after commit, so delivery never delays the request that caused the event (STYLE rule 3).
+ */
+export class EventsService {
+  constructor(
+    private readonly store: WebhooksStore,
+    private readonly clock: Clock,
+    private readonly realNowMs: () => number,
+    private readonly env: EnvEndpointConfig,
+  ) {}
+
+  /** Every endpoint: the environment's (when WEBHOOK_URL is set) first, then the added ones. */
+  endpoints(): WebhookEndpoint[] {
+    const env = this.#envEndpoint()
+    const added = this.store.endpoints()
+    return env ? [env, ...added] : added
+  }
+
+  /** One endpoint by id (`env` for WEBHOOK_URL), as a send needs it: with its secret. */
+  endpoint(id: string): WebhookEndpoint | undefined {
+    return id === ENV_ENDPOINT_ID ? this.#envEndpoint() : this.store.findEndpoint(id)
+  }
+
+  #envEndpoint(): WebhookEndpoint | undefined {
+    if (!this.env.url) return undefined
+    return { id: ENV_ENDPOINT_ID, url: this.env.url, secret: this.env.secret ?? '', mode: this.env.mode, events: null, entityId: null, createdAt: '' }
+  }
+
+  emit(entityId: string, type: EventType, data: unknown): string {
+    const id = randomUUID()
+    const createdAt = this.clock.now().toISOString()
+    const body = JSON.stringify({ id, type, created_at: createdAt, data })
+    this.store.insertEvent({ id, entityId, type, body, createdAt })
+    const now = this.realNowMs()
+    for (const endpoint of this.endpoints()) {
+      if (endpoint.entityId !== null && endpoint.entityId !== entityId) continue
+      if (endpoint.events !== null && !endpoint.events.includes(type)) continue
+      this.store.insertJob({ id: randomUUID(), eventId: id, endpointId: endpoint.id, url: endpoint.url, attempts: 0, nextAttemptMs: now, state: 'pending' })
+    }
+    return id
+  }
+}
