@@ -3,6 +3,7 @@ import { PassportError } from '../core/errors.js'
 import { secretsEqual } from '../core/secrets.js'
 import type { Services } from '../services.js'
 import { healthRoutes } from './health/health.routes.js'
+import { paymentsControlRoutes } from './payments/payments-control.routes.js'
 import { webhooksRoutes } from './webhooks/webhooks.routes.js'
 
 declare module 'fastify' {
@@ -29,4 +30,5 @@ export async function controlPlane(app: FastifyInstance, { services }: { service
   }
   await app.register(healthRoutes)
   await app.register(webhooksRoutes, { services })
+  await app.register(paymentsControlRoutes, { services })
 }

@@ -150,6 +150,11 @@ t.test('its credentials work with the roles and entities it names', async (t) =>
 t.test('documents every route it lists with the statuses it lists', async (t) => {
   const { app } = await buildTestApp(t)
   const doc = (await app.inject({ url: '/documentation/json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
+  const listed = new Set(tableRows(section('What it serves')).map(([route]) => unquote(route!)))
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    if (path.startsWith('/documentation')) continue
+    for (const method of Object.keys(operations)) t.ok(listed.has(`${method.toUpperCase()} ${path}`), `${method.toUpperCase()} ${path} is listed`)
+  }
   for (const [route, , answers] of tableRows(section('What it serves'))) {
     const [method, path] = unquote(route!).split(' ')
     const operation = doc.paths[path!]?.[method!.toLowerCase()]
@@ -194,4 +199,14 @@ t.test('its payment walk-through works as written, settling on real time', async
     timeout: 30000,
   })
   t.equal(stdout.trim(), expected.trim())
+})
+
+t.test('its QR example works as written and decodes back', async (t) => {
+  const { app } = await buildTestApp(t)
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const [script = ''] = codeBlocks(section('QR codes'), 'bash')
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 30000 })
+  const [payload = '', decoded = ''] = stdout.trim().split('\n')
+  t.match(payload, /^000201010212.*6304[0-9A-F]{4}$/, 'a dynamic EMVCo payload with its CRC')
+  t.equal(decoded, /The last line prints `([^`]+)`/.exec(section('QR codes'))?.[1])
 })
