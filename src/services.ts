@@ -58,7 +58,9 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const resolutions = new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock)
   const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode })
   const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock)
+  const faults = new FaultsService(db, stores.faults)
   const sweeper = new Sweeper(onSweepError)
+  const onReset: (() => void)[] = [() => clock.reset(), () => faults.invalidate()]
   sweeper.add(() => settlement.runDue())
   const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError })
   // After settlement, so the events a pass raises are sent in the same pass; never awaits a receiver.
@@ -76,13 +78,14 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     keys: new KeysService(stores.keys, accounts, clock),
     resolutions,
     recipients: new RecipientsService(stores.recipients, customers, resolutions, clock),
-    faults: new FaultsService(db, stores.faults),
+    faults,
     payments: new PaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.keys, resolutions, events, clock, config.settlementDelayMs),
     settlement,
     events,
     qrCodes: new QrCodesService(stores.qrCodes, customers, stores.keys, clock),
     sweeper,
     realNowMs,
+    onReset,
   }
 }
 
@@ -121,4 +124,9 @@ export interface Services {
   webhooks: WebhooksService
   /** Sends due webhook jobs (a sweeper task); `idle()` waits for sends in flight. */
   webhookDelivery: WebhookDelivery
+  /**
+   * What `POST /_mock/reset` runs once the fixtures are back (CONTRACT §5): every part that keeps
+   * state outside the fixtures' tables (clock offset, fault cache, journal…) adds its own.
+   */
+  onReset: (() => void)[]
 }
