@@ -11,6 +11,7 @@ import { authPlugin } from './plugins/auth.js'
 import { contentTypesPlugin } from './plugins/content-types.js'
 import { errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
 import { faultsPlugin, realSleep, type Sleep } from './plugins/faults.js'
+import { journalPlugin } from './plugins/journal.js'
 import { listQueryPlugin } from './plugins/list-query.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { requestLogPlugin } from './plugins/request-log.js'
@@ -107,6 +108,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(contentTypesPlugin)
   await app.register(listQueryPlugin)
   await app.register(requestLogPlugin)
+  // At the root, limited to /v1 paths, so unknown /v1 paths (404) are journaled too (see the plugin).
+  await app.register(journalPlugin, { journal: services.journal, clock })
   await app.register(openapiPlugin, { version: VERSION })
 
   // The Passport surface: bearer auth and fault rules apply here and only here (STYLE rule 11).

@@ -3,6 +3,9 @@ import type { MockClock } from './core/clock.js'
 import type { Config } from './config.js'
 import { FaultsService } from './control/faults/faults.service.js'
 import { FaultsStore } from './control/faults/faults.store.js'
+import { ClockService } from './control/clock/clock.service.js'
+import { JournalService } from './control/journal/journal.service.js'
+import { JournalStore } from './control/journal/journal.store.js'
 import { IdentityStore } from './identity/identity.store.js'
 import { KeysService } from './resources/keys/keys.service.js'
 import { Directory } from './resources/resolutions/directory.js'
@@ -22,6 +25,12 @@ import { QrCodesStore } from './resources/qrcodes/qrcodes.store.js'
 import { PaymentsService } from './resources/payments/payments.service.js'
 import { PaymentsStore } from './resources/payments/payments.store.js'
 import { Settlement } from './resources/payments/settlement.js'
+import { InboundPayments } from './resources/payments/inbound.js'
+import { ViewsService } from './control/views/views.service.js'
+import { ViewsStore } from './control/views/views.store.js'
+import { SeedService } from './control/state/seed.service.js'
+import { StateService } from './control/state/state.service.js'
+import { DatabaseState } from './database/state.js'
 import { Sweeper } from './sweeper.js'
 import { EventsService } from './webhooks/events.service.js'
 import { WebhooksStore } from './webhooks/webhooks.store.js'
@@ -58,10 +67,15 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const resolutions = new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock)
   const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode })
   const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock)
-  const faults = new FaultsService(db, stores.faults)
+  const faults = new FaultsService(db, stores.faults, clock, (resolutionId) => stores.resolutions.findById(resolutionId)?.key.key_value)
+  const journal = new JournalService(new JournalStore(config.journalSize))
   const sweeper = new Sweeper(onSweepError)
-  const onReset: (() => void)[] = [() => clock.reset(), () => faults.invalidate()]
+  const onReset: (() => void)[] = [() => clock.reset(), () => faults.invalidate(), () => journal.clear()]
   sweeper.add(() => settlement.runDue())
+  const databaseState = new DatabaseState(db, { db, ...stores })
+  const seeds = new SeedService(db, stores, databaseState, faults, clock, config.seed)
+  // A seed after a reset draws what it would on a fresh start.
+  onReset.push(() => seeds.restartStream())
   const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError })
   // After settlement, so the events a pass raises are sent in the same pass; never awaits a receiver.
   sweeper.add(() => webhookDelivery.deliverDue())
@@ -79,13 +93,19 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     resolutions,
     recipients: new RecipientsService(stores.recipients, customers, resolutions, clock),
     faults,
+    journal,
+    clockControl: new ClockService(clock, sweeper),
     payments: new PaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.keys, resolutions, events, clock, config.settlementDelayMs),
     settlement,
+    inbound: new InboundPayments(db, stores.payments, stores.accounts, stores.customers, stores.keys, events, clock),
+    views: new ViewsService(new ViewsStore(db), stores.accounts, stores.payments),
     events,
     qrCodes: new QrCodesService(stores.qrCodes, customers, stores.keys, clock),
     sweeper,
     realNowMs,
     onReset,
+    state: new StateService(databaseState, faults, { fixturesPath: config.fixturesPath, seed: config.seed, onReset }),
+    seeds,
   }
 }
 
@@ -110,12 +130,20 @@ export interface Services {
   customers: CustomersService
   accounts: AccountsService
   faults: FaultsService
+  /** `/_mock/requests`: the ring of recent `/v1` requests. */
+  journal: JournalService
+  /** `/_mock/clock`: moves the mock's clock, then runs what fell due. */
+  clockControl: ClockService
   keys: KeysService
   resolutions: ResolutionsService
   recipients: RecipientsService
   payments: PaymentsService
   qrCodes: QrCodesService
   settlement: Settlement
+  /** `POST /_mock/simulations/inbound-payment`: a payment from an outside bank. */
+  inbound: InboundPayments
+  /** `GET /_mock/entities`, `/_mock/accounts`, `/_mock/payments`: every entity's rows. */
+  views: ViewsService
   events: EventsService
   /** Runs due settlements and webhook sends; tests call `runDue()` themselves. */
   sweeper: Sweeper
@@ -129,4 +157,8 @@ export interface Services {
    * state outside the fixtures' tables (clock offset, fault cache, journal…) adds its own.
    */
   onReset: (() => void)[]
+  /** `POST /_mock/reset`, `GET` and `PUT /_mock/state`. */
+  state: StateService
+  /** `POST /_mock/seed` and `passport-mock seed`: partial objects completed by faker. */
+  seeds: SeedService
 }

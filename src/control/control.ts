@@ -2,8 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import { PassportError } from '../core/errors.js'
 import { secretsEqual } from '../core/secrets.js'
 import type { Services } from '../services.js'
+import { clockRoutes } from './clock/clock.routes.js'
+import { faultsRoutes } from './faults/faults.routes.js'
 import { healthRoutes } from './health/health.routes.js'
+import { journalRoutes } from './journal/journal.routes.js'
 import { paymentsControlRoutes } from './payments/payments-control.routes.js'
+import { simulationsRoutes } from './simulations/simulations.routes.js'
+import { stateRoutes } from './state/state.routes.js'
+import { viewsRoutes } from './views/views.routes.js'
 import { webhooksRoutes } from './webhooks/webhooks.routes.js'
 
 declare module 'fastify' {
@@ -29,6 +35,12 @@ export async function controlPlane(app: FastifyInstance, { services }: { service
     })
   }
   await app.register(healthRoutes)
+  await app.register(stateRoutes, { services })
   await app.register(webhooksRoutes, { services })
   await app.register(paymentsControlRoutes, { services })
+  await app.register(faultsRoutes, { services })
+  await app.register(clockRoutes, { services })
+  await app.register(journalRoutes, { services })
+  await app.register(viewsRoutes, { services })
+  await app.register(simulationsRoutes, { services })
 }

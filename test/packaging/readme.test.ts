@@ -187,17 +187,18 @@ t.test('its curl walk-through works as written', async (t) => {
 })
 
 t.test('its payment walk-through works as written, settling on real time', async (t) => {
-  // Real time and the sweeper's own timer, as `npm start` runs: the walk-through sleeps 1.5 s.
-  const app = await buildApp({ ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' })
+  // Real time and the sweeper's own timer, as `npm start` runs. On a loaded CI machine the two
+  // commands between creating the payment and reading it can take over a second, so the test
+  // stretches the settlement delay (1 s → 4 s) and the walk-through's wait by the same 3 s.
+  const app = await buildApp({ ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent', settlementDelayMs: 4000 })
   t.teardown(() => app.close())
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   const walkthrough = section('A payment, start to end')
   const [script = ''] = codeBlocks(walkthrough, 'bash')
   const [expected = ''] = codeBlocks(walkthrough, 'text')
-  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], {
-    encoding: 'utf8',
-    timeout: 30000,
-  })
+  t.match(script, /\nsleep 1\.5\n/, 'the walk-through waits 1.5 s for the 1 s settlement')
+  const stretched = script.replaceAll('http://127.0.0.1:8080', url).replace('\nsleep 1.5\n', '\nsleep 4.5\n')
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${stretched}`], { encoding: 'utf8', timeout: 30000 })
   t.equal(stdout.trim(), expected.trim())
 })
 
@@ -209,4 +210,20 @@ t.test('its QR example works as written and decodes back', async (t) => {
   const [payload = '', decoded = ''] = stdout.trim().split('\n')
   t.match(payload, /^000201010212.*6304[0-9A-F]{4}$/, 'a dynamic EMVCo payload with its CRC')
   t.equal(decoded, /The last line prints `([^`]+)`/.exec(section('QR codes'))?.[1])
+})
+
+t.test('its QA sequence works as written, each step one curl', async (t) => {
+  const app = await buildApp({ ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' })
+  t.teardown(() => app.close())
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const qa = section('QA: any situation in one call')
+  const [script = ''] = codeBlocks(qa, 'bash')
+  const [expected = ''] = codeBlocks(qa, 'text')
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 30000 })
+  t.equal(stdout.trim(), expected.trim())
+})
+
+t.test('its test-helper example is the example test the suite runs', async (t) => {
+  const [example = ''] = codeBlocks(section('In your own tests: `passport-mock/testing`'), 'ts')
+  t.equal(example.trim(), readFileSync(join(PACKAGE_ROOT, 'test', 'testing', 'example.test.ts'), 'utf8').trim())
 })

@@ -57,6 +57,7 @@ export class FaultsStore {
   readonly #consume: Statement
   readonly #deleteExhausted: Statement
   readonly #delete: Statement
+  readonly #deleteAdded: Statement
 
   constructor(db: Database) {
     this.#insert = db.prepare(
@@ -68,6 +69,7 @@ export class FaultsStore {
     this.#consume = db.prepare('UPDATE fault_rules SET times_left = times_left - 1 WHERE id = ? AND times_left IS NOT NULL')
     this.#deleteExhausted = db.prepare('DELETE FROM fault_rules WHERE times_left IS NOT NULL AND times_left <= 0')
     this.#delete = db.prepare('DELETE FROM fault_rules WHERE id = ?')
+    this.#deleteAdded = db.prepare('DELETE FROM fault_rules WHERE builtin = 0')
   }
 
   insert(rule: FaultRule): void {
@@ -86,5 +88,10 @@ export class FaultsStore {
 
   delete(id: string): boolean {
     return this.#delete.run(id).changes === 1
+  }
+
+  /** Removes every rule but the built-in ones. */
+  deleteAdded(): void {
+    this.#deleteAdded.run()
   }
 }

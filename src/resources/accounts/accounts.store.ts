@@ -110,4 +110,10 @@ export class AccountsStore {
     const { rows, total } = this.#lister.list<AccountRow>(entityId, { ...filters }, page)
     return { rows: rows.map(fromRow), total }
   }
+
+  /** Every entity's accounts, for the control plane's cross-entity view (CONTRACT §5); `entity_id` narrows it to one. */
+  listAll(filters: AccountFilters & { entity_id?: string }, page: PageRequest): { rows: Account[]; total: number } {
+    const { rows, total } = this.#lister.list<AccountRow>(undefined, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
 }

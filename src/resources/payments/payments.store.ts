@@ -212,4 +212,10 @@ export class PaymentsStore {
     const { rows, total } = this.#lister.list<PaymentRow>(entityId, { ...filters }, page)
     return { rows: rows.map(fromRow), total }
   }
+
+  /** Every entity's payments, for the control plane's cross-entity view (CONTRACT §5); `entity_id` narrows it to one. */
+  listAll(filters: PaymentFilters & { entity_id?: string }, page: PageRequest): { rows: Payment[]; total: number } {
+    const { rows, total } = this.#lister.list<PaymentRow>(undefined, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
 }

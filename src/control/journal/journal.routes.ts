@@ -1,0 +1,44 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { errorResponses, NoContentSchema } from '../../plugins/common-schemas.js'
+import type { Services } from '../../services.js'
+import { JournalListSchema, JournalQuerySchema } from './journal.schemas.js'
+import { serializeJournalEntry } from './journal.serializer.js'
+
+const tags = ['mock-control']
+
+/** `/_mock/requests` (CONTRACT §5 "Journal"): the recent `/v1` requests, for QA and debugging. */
+export async function journalRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const { journal } = services
+
+  app.get(
+    '/_mock/requests',
+    {
+      schema: {
+        tags,
+        summary: 'The recent /v1 requests, newest first',
+        description:
+          'A ring of the last JOURNAL_SIZE `/v1` requests (0: none are kept), unknown paths included; `/_mock` is never recorded. Secrets never appear: no header is kept, and `client_secret`, `secret` and `access_token` body fields and query parameters are redacted.',
+        querystring: JournalQuerySchema,
+        response: { 200: JournalListSchema, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => ({
+      requests: journal
+        .list({ method: request.query.method, path: request.query.path, status: request.query.status, limit: request.query.limit ?? 100 })
+        .map(serializeJournalEntry),
+    }),
+  )
+
+  app.delete(
+    '/_mock/requests',
+    {
+      schema: { tags, summary: 'Empty the journal', response: { 204: NoContentSchema, ...errorResponses(401, 415) } },
+    },
+    async (_request, reply) => {
+      journal.clear()
+      return reply.code(204).send(null)
+    },
+  )
+}

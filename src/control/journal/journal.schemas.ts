@@ -1,0 +1,27 @@
+import Type from 'typebox'
+import { UuidSchema } from '../../plugins/common-schemas.js'
+
+export const JournalEntrySchema = Type.Object(
+  {
+    trace_id: UuidSchema,
+    method: Type.String({ examples: ['GET'] }),
+    url: Type.String({ description: 'Path and query as sent (secret query values redacted)', examples: ['/v1/accounts?page_size=5'] }),
+    status: Type.Integer({ description: 'The response’s HTTP status', examples: [200] }),
+    duration_ms: Type.Number({ minimum: 0, description: 'Time taken, fault-rule delays included (real time)' }),
+    at: Type.String({ format: 'date-time', description: 'When it came in, on the mock’s clock', examples: ['2026-01-15T12:00:00.000Z'] }),
+    request_body: Type.Unknown({
+      description: 'The JSON or form body as parsed, with `client_secret`, `secret` and `access_token` values replaced by "[REDACTED]" at any depth; null when none was read. Headers are never kept.',
+    }),
+    request_body_omitted: Type.Optional(Type.Boolean({ description: 'Present (true) when the body was over 64 KiB and not kept' })),
+  },
+  { additionalProperties: false, required: ['trace_id', 'method', 'url', 'status', 'duration_ms', 'at', 'request_body'] },
+)
+
+export const JournalListSchema = Type.Object({ requests: Type.Array(JournalEntrySchema, { description: 'Newest first' }) }, { additionalProperties: false })
+
+export const JournalQuerySchema = Type.Object({
+  method: Type.Optional(Type.String({ pattern: '^[A-Za-z]+$', maxLength: 16, description: 'Only this HTTP method (any case)', examples: ['POST'] })),
+  path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048, description: 'Only paths that start with this text', examples: ['/v1/payments'] })),
+  status: Type.Optional(Type.String({ pattern: '^[1-5]([0-9]{2}|[xX]{2})$', description: 'Only this status (`404`) or class (`4xx`)', examples: ['404', '4xx'] })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000000, default: 100, description: 'Newest entries to answer (default 100)' })),
+})

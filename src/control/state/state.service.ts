@@ -1,0 +1,176 @@
+import type { Static } from 'typebox'
+import { invalidField, type PassportError } from '../../core/errors.js'
+import type { DatabaseState, StateDocument, StateRow } from '../../database/state.js'
+import { type BuiltFixtures, buildFixtures, readFixtures } from '../../fixtures/load-fixtures.js'
+import type { FaultsService } from '../faults/faults.service.js'
+import { StateDocumentSchema } from './state.schemas.js'
+import { validateDocument } from './validate-document.js'
+
+function invalid(field: string, en: string, es: string): PassportError {
+  return invalidField({ en: `Field '${field}' ${en}`, es: `El campo '${field}' ${es}` })
+}
+
+type Rows = StateRow[]
+
+/** 400 when two rows share a value that must be unique (an id, a NIT within an entity…). */
+function unique(collection: string, rows: Rows, field: string, keyOf: (row: StateRow) => unknown): void {
+  const seen = new Map<string, number>()
+  rows.forEach((row, i) => {
+    const key = keyOf(row)
+    if (key === null || key === undefined) return
+    const text = JSON.stringify(key)
+    const first = seen.get(text)
+    if (first !== undefined) throw invalid(`${collection}[${i}].${field}`, `repeats ${collection}[${first}].${field}`, `repite ${collection}[${first}].${field}`)
+    seen.set(text, i)
+  })
+}
+
+function index(rows: Rows, key = 'id'): Map<string, StateRow> {
+  return new Map(rows.map((row) => [row[key] as string, row]))
+}
+
+/** A parent's name in messages: "names no customer", "names a customer of another entity". */
+interface Parent {
+  no: { en: string; es: string }
+  one: { en: string; es: string }
+}
+
+function parent(en: string, es: string, article: { en: string; es: string }, none: string): Parent {
+  return { no: { en: `no ${en}`, es: `${none} ${es}` }, one: { en: `${article.en} ${en}`, es: `${article.es} ${es}` } }
+}
+
+const ENTITY = parent('entity', 'entidad', { en: 'an', es: 'una' }, 'ninguna')
+const CLIENT = parent('client', 'cliente', { en: 'a', es: 'un' }, 'ningún')
+const CUSTOMER = parent('customer', 'cliente', { en: 'a', es: 'un' }, 'ningún')
+const ACCOUNT = parent('account', 'cuenta', { en: 'an', es: 'una' }, 'ninguna')
+const RESOLUTION = parent('resolution', 'resolución', { en: 'a', es: 'una' }, 'ninguna')
+
+/** 400 when a row names a parent the document lacks, or (when `sameEntity`) a parent of another entity. */
+function reference(collection: string, rows: Rows, field: string, parents: Map<string, StateRow>, what: Parent, options: { sameEntity?: boolean; optional?: boolean } = {}): void {
+  const { sameEntity = true, optional = false } = options
+  rows.forEach((row, i) => {
+    const id = row[field]
+    if (optional && id === null) return
+    const found = parents.get(id as string)
+    if (!found) throw invalid(`${collection}[${i}].${field}`, `names ${what.no.en} of the document`, `no corresponde a ${what.no.es} del documento`)
+    if (sameEntity && found.entity_id !== row.entity_id) {
+      throw invalid(`${collection}[${i}].${field}`, `names ${what.one.en} of another entity`, `corresponde a ${what.one.es} de otra entidad`)
+    }
+  })
+}
+
+/**
+ * The checks beyond the schema (CONTRACT §5 "validate all"): every unique constraint and every
+ * reference between rows, each failure a 400 naming the row and field. What this lets through,
+ * the database accepts.
+ */
+export function checkStateReferences(doc: StateDocument): void {
+  unique('entities', doc.entities, 'id', (r) => r.id)
+  const entities = index(doc.entities)
+  for (const [collection, rows] of [
+    ['clients', doc.clients],
+    ['customers', doc.customers],
+    ['resolutions', doc.resolutions],
+    ['recipients', doc.recipients],
+    ['qr_codes', doc.qr_codes],
+  ] as const) {
+    reference(collection, rows, 'entity_id', entities, ENTITY, { sameEntity: false })
+  }
+
+  unique('clients', doc.clients, 'client_id', (r) => r.client_id)
+  unique('tokens', doc.tokens, 'id', (r) => r.id)
+  unique('tokens', doc.tokens, 'token_hash', (r) => r.token_hash)
+  reference('tokens', doc.tokens, 'client_id', index(doc.clients, 'client_id'), CLIENT)
+
+  unique('customers', doc.customers, 'id', (r) => r.id)
+  unique('customers', doc.customers, 'identification_number', (r) => [r.entity_id, r.identification_number])
+  unique('customers', doc.customers, 'email', (r) => [r.entity_id, r.email])
+  const customers = index(doc.customers)
+
+  unique('accounts', doc.accounts, 'id', (r) => r.id)
+  unique('accounts', doc.accounts, 'account_number', (r) => [r.entity_id, r.account_number])
+  reference('accounts', doc.accounts, 'customer_id', customers, CUSTOMER)
+  const accounts = index(doc.accounts)
+
+  unique('keys', doc.keys, 'id', (r) => r.id)
+  unique('keys', doc.keys, 'key_value', (r) => r.key_value)
+  reference('keys', doc.keys, 'account_id', accounts, ACCOUNT)
+  doc.keys.forEach((row, i) => {
+    if (accounts.get(row.account_id as string)?.customer_id !== row.customer_id) {
+      throw invalid(`keys[${i}].customer_id`, `is not the customer of keys[${i}].account_id`, `no es el cliente de keys[${i}].account_id`)
+    }
+  })
+  unique('magic_keys', doc.magic_keys, 'key_value', (r) => [r.key_type, r.key_value])
+
+  unique('resolutions', doc.resolutions, 'id', (r) => r.id)
+  reference('resolutions', doc.resolutions, 'customer_id', customers, CUSTOMER)
+  reference('resolutions', doc.resolutions, 'receiver_account_id', accounts, ACCOUNT, { sameEntity: false, optional: true })
+  const resolutions = index(doc.resolutions)
+
+  unique('recipients', doc.recipients, 'id', (r) => r.id)
+  reference('recipients', doc.recipients, 'customer_id', customers, CUSTOMER)
+
+  unique('payments', doc.payments, 'id', (r) => r.id)
+  // CONTRACT §4: at most one payment per resolution.
+  unique('payments', doc.payments, 'resolution_id', (r) => (r.direction === 'OUTBOUND' ? r.resolution_id : null))
+  reference('payments', doc.payments, 'account_id', accounts, ACCOUNT)
+  reference('payments', doc.payments, 'resolution_id', resolutions, RESOLUTION, { sameEntity: false, optional: true })
+  reference('payments', doc.payments, 'receiver_account_id', accounts, ACCOUNT, { sameEntity: false, optional: true })
+
+  unique('qr_codes', doc.qr_codes, 'id', (r) => r.id)
+  reference('qr_codes', doc.qr_codes, 'customer_id', customers, CUSTOMER)
+  unique('webhooks', doc.webhooks, 'id', (r) => r.id)
+  unique('faults', doc.faults, 'id', (r) => r.id)
+}
+
+export interface StateServiceOptions {
+  fixturesPath: string
+  seed: number
+  /** What a reset runs once the fixtures are back (services.onReset). */
+  onReset: readonly (() => void)[]
+}
+
+/** `POST /_mock/reset`, `GET /_mock/state` and `PUT /_mock/state` (CONTRACT §5). */
+export class StateService {
+  #fixtures: BuiltFixtures | undefined
+
+  constructor(
+    private readonly state: DatabaseState,
+    private readonly faults: FaultsService,
+    private readonly options: StateServiceOptions,
+  ) {}
+
+  /**
+   * The fixtures again from `SEED`, in one transaction, then every `onReset` step. The fixtures
+   * are built once (faker's import is the only await, outside the transaction) and reused: the
+   * same seed gives the same objects, so a reset equals a fresh start.
+   */
+  async reset(clearTokens: boolean): Promise<void> {
+    const { fixturesPath, seed } = this.options
+    this.#fixtures ??= await buildFixtures(readFixtures(fixturesPath), seed, `fixtures ${fixturesPath}`)
+    this.state.reset(this.#fixtures, clearTokens)
+    for (const step of this.options.onReset) step()
+  }
+
+  /** The rows as the database holds them; the schema describes what its tables allow. */
+  export(): Static<typeof StateDocumentSchema> {
+    return this.state.export() as unknown as Static<typeof StateDocumentSchema>
+  }
+
+  /** Validates all of it (schema, then uniqueness and references), then replaces everything at once; a 400 changes nothing. */
+  import(document: unknown): void {
+    const doc = validateDocument<StateDocument>(StateDocumentSchema, document)
+    checkStateReferences(doc)
+    try {
+      this.state.replace(doc)
+    } catch (error) {
+      // A constraint the checks above missed: the transaction rolled back, nothing changed.
+      if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) {
+        throw invalidField({ en: `The state was refused by the database: ${(error as Error).message}`, es: `La base de datos rechazó el estado: ${(error as Error).message}` })
+      }
+      throw error
+    } finally {
+      this.faults.invalidate()
+    }
+  }
+}

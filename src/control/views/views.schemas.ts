@@ -1,0 +1,66 @@
+import Type from 'typebox'
+import { ListQueryProperties, StringEnum, TimestampSchema, UuidSchema, listEnvelope } from '../../plugins/common-schemas.js'
+import { AccountSchema } from '../../resources/accounts/accounts.schemas.js'
+import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from '../../resources/accounts/accounts.store.js'
+import { PaymentSchema } from '../../resources/payments/payments.schemas.js'
+
+const EntityIdFilter = Type.Optional(Type.String({ format: 'uuid', description: 'Only this entity’s rows' }))
+
+export const EntityViewSchema = Type.Object(
+  {
+    id: UuidSchema,
+    name: Type.String({ examples: ['Passport Mock Default Entity'] }),
+    created_at: TimestampSchema,
+    clients: Type.Array(
+      Type.Object(
+        {
+          client_id: Type.String({ examples: ['passport-mock-client'] }),
+          scopes: Type.Array(Type.String(), { description: 'As granted (families such as `paas.core.*` unexpanded)', examples: [['iam.oauth.tokens.*', 'paas.core.*']] }),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'The entity’s API clients; secrets are never shown (GET /_mock/state exports them)' },
+    ),
+    counts: Type.Object(
+      { customers: Type.Integer({ minimum: 0 }), accounts: Type.Integer({ minimum: 0 }), keys: Type.Integer({ minimum: 0 }), payments: Type.Integer({ minimum: 0 }) },
+      { additionalProperties: false, description: 'How many rows of each kind the entity owns' },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const EntityViewListSchema = listEnvelope('entities', EntityViewSchema)
+
+export const EntityViewListQuerySchema = Type.Object({
+  ...ListQueryProperties,
+  entity_id: EntityIdFilter,
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Exact name, e.g. the one a seed document gave' })),
+})
+
+export const AccountViewSchema = Type.Object({ ...AccountSchema.properties, entity_id: UuidSchema }, { additionalProperties: false })
+
+export const AccountViewListSchema = listEnvelope('accounts', AccountViewSchema)
+
+export const AccountViewListQuerySchema = Type.Object({
+  ...ListQueryProperties,
+  entity_id: EntityIdFilter,
+  customer_id: Type.Optional(UuidSchema),
+  status: Type.Optional(StringEnum(ACCOUNT_STATUSES, { description: 'Any case' })),
+  account_type: Type.Optional(StringEnum(ACCOUNT_TYPES, { description: 'Any case' })),
+  account_number: Type.Optional(Type.String({ minLength: 1, maxLength: 35 })),
+})
+
+export const PaymentViewSchema = Type.Object({ ...PaymentSchema.properties, entity_id: UuidSchema }, { additionalProperties: false })
+
+export const PaymentViewListSchema = listEnvelope('payments', PaymentViewSchema)
+
+export const PaymentViewListQuerySchema = Type.Object({
+  ...ListQueryProperties,
+  entity_id: EntityIdFilter,
+  account_id: Type.Optional(UuidSchema),
+  customer_id: Type.Optional(UuidSchema),
+  status: Type.Optional(StringEnum(['PROCESSING', 'SETTLED', 'REJECTED'] as const, { description: 'Any case' })),
+  direction: Type.Optional(StringEnum(['OUTBOUND', 'INBOUND'] as const, { description: 'Any case' })),
+  end_to_end_identification: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })),
+  key_value: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'The receiver’s key value' })),
+})

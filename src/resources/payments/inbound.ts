@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto'
+import type { Database } from 'better-sqlite3'
+import type { Clock } from '../../core/clock.js'
+import { invalidField, invalidState, notFound } from '../../core/errors.js'
+import type { BrebKey } from '../../core/key-formats.js'
+import { parseMoneyValue } from '../../core/money.js'
+import type { EventsService } from '../../webhooks/events.service.js'
+import type { Account, AccountsStore } from '../accounts/accounts.store.js'
+import type { Customer, CustomersStore } from '../customers/customers.store.js'
+import type { KeysStore } from '../keys/keys.store.js'
+import { INTERNAL_PARTICIPANT, type Owner, outsideOwner } from '../resolutions/directory.js'
+import { newEndToEndId } from './end-to-end-id.js'
+import { serializePayment } from './payments.serializer.js'
+import type { Party, Payment, PaymentsStore, Receiver } from './payments.store.js'
+
+/** The sender block of a payment, every field optional: what is left out is generated. */
+export interface SenderInput {
+  account?: { account_number?: string; account_type?: string }
+  participant?: { name?: string; identification_number?: string }
+  owner?: { identification_number?: string; identification_type?: string; type?: 'BUSINESS' | 'INDIVIDUAL'; name?: string }
+}
+
+export interface InboundPaymentInput {
+  account_id: string
+  amount: { value: string; currency: 'COP' }
+  sender?: SenderInput
+  qr_code_reference?: string
+}
+
+const OLDEST_FIRST = { pageSize: 1, pageNumber: 1, offset: 0, orderKey: 'created_at', direction: 'ASC', snapshotAt: undefined } as const
+
+function ownerName(owner: Owner): string {
+  return owner.type === 'BUSINESS' ? owner.business_name : [owner.first_name, owner.second_name, owner.first_last_name, owner.second_last_name].filter((s) => s !== '').join(' ')
+}
+
+/**
+ * A sender at an outside bank, as the directory would describe one (the same generator as
+ * unregistered keys), seeded by the payment's end-to-end id; the fields the request gave win.
+ * When the request fixes the owner's type, the generated identity is of that type (NIT for a
+ * business, CC for a person), so the block stays coherent.
+ */
+function outsideSender(seed: string, given: SenderInput = {}): Party {
+  let generated = outsideOwner({ key_type: 'ID', key_value: seed })
+  for (let salt = 1; given.owner?.type !== undefined && generated.owner.type !== given.owner.type && salt < 64; salt++) {
+    generated = outsideOwner({ key_type: 'ID', key_value: `${seed}:${salt}` })
+  }
+  return {
+    account: {
+      account_number: given.account?.account_number ?? generated.account.account_number,
+      account_type: given.account?.account_type ?? generated.account.account_type,
+    },
+    participant: {
+      name: given.participant?.name ?? generated.participant.name,
+      identification_number: given.participant?.identification_number ?? generated.participant.identification_number,
+    },
+    owner: {
+      identification_number: given.owner?.identification_number ?? generated.owner.identification_number,
+      identification_type: given.owner?.identification_type ?? generated.owner.identification_type,
+      type: given.owner?.type ?? generated.owner.type,
+      name: given.owner?.name ?? ownerName(generated.owner),
+    },
+  }
+}
+
+/**
+ * A payment from an outside bank into an account of the mock (CONTRACT §5,
+ * `POST /_mock/simulations/inbound-payment`): the sponsor bank has already settled it, so the
+ * INBOUND record is SETTLED at once, the account's available balance grows by the amount, and
+ * the account's entity hears `payment.inbound.received` then `payment.inbound.confirmed`, as an
+ * internal receiver does at settlement. All of it is one transaction.
+ */
+export class InboundPayments {
+  constructor(
+    private readonly db: Database,
+    private readonly payments: PaymentsStore,
+    private readonly accounts: AccountsStore,
+    private readonly customers: CustomersStore,
+    private readonly keys: KeysStore,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+  ) {}
+
+  receive(input: InboundPaymentInput): Payment {
+    const amountMinor = parseMoneyValue(input.amount.value)
+    if (amountMinor === undefined || amountMinor <= 0n) {
+      throw invalidField({ en: "Field 'amount.value' must be greater than 0", es: "El campo 'amount.value' debe ser mayor que 0" })
+    }
+    return this.db.transaction((): Payment => {
+      const account = this.accounts.findById(input.account_id)
+      if (!account) throw notFound('account')
+      if (account.status !== 'ACTIVE') {
+        throw invalidState({ en: `The account is ${account.status}: only ACTIVE accounts receive payments`, es: `La cuenta está ${account.status}: solo reciben pagos las cuentas ACTIVE` })
+      }
+      const customer = this.customers.findById(account.customerId)
+      if (!customer) throw notFound('customer')
+      const at = this.clock.now().toISOString()
+      const endToEndIdentification = newEndToEndId()
+      const payment: Payment = {
+        id: randomUUID(),
+        entityId: account.entityId,
+        accountId: account.id,
+        customerId: customer.id,
+        direction: 'INBOUND',
+        type: 'BREB',
+        status: 'SETTLED',
+        resolutionId: null,
+        amountMinor,
+        qrCodeReference: input.qr_code_reference ?? '',
+        endToEndIdentification,
+        receiver: this.#receiver(account, customer),
+        sender: outsideSender(endToEndIdentification, input.sender),
+        receiverAccountId: null,
+        outcome: 'settle',
+        outcomeErrorCode: null,
+        settleAt: null,
+        errorCode: null,
+        errorDescription: null,
+        createdAt: at,
+        updatedAt: at,
+      }
+      this.accounts.setBalances(account.id, account.availableMinor + amountMinor, account.pendingMinor, at)
+      this.payments.insert(payment)
+      const body = serializePayment(payment)
+      this.events.emit(account.entityId, 'payment.inbound.received', body)
+      this.events.emit(account.entityId, 'payment.inbound.confirmed', body)
+      return payment
+    })()
+  }
+
+  /**
+   * The account as a payer's bank reached it: through its oldest ACTIVE key, shown with the
+   * key's display name; an account without one is reached by its owner's NIT as an ID key.
+   */
+  #receiver(account: Account, customer: Customer): Receiver {
+    const key = this.keys.list(account.entityId, { account_id: account.id, status: 'ACTIVE' }, OLDEST_FIRST).rows[0]
+    const brebKey: BrebKey = key ? { key_type: key.keyType, key_value: key.keyValue } : { key_type: 'ID', key_value: customer.identificationNumber }
+    return {
+      account: { account_number: account.accountNumber, account_type: account.accountType },
+      key: brebKey,
+      participant: INTERNAL_PARTICIPANT,
+      owner: { identification_number: customer.identificationNumber, identification_type: customer.identificationType, type: 'BUSINESS', name: key?.displayName ?? customer.businessName },
+    }
+  }
+}

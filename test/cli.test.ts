@@ -1,0 +1,199 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import t from 'tap'
+import { PACKAGE_ROOT, SETTINGS } from '../src/config.js'
+import { buildTestApp } from './helpers/build-test-app.js'
+
+/** The compiled CLI, as `npm ci` leaves it (its prepare script builds; `npm test` builds first). */
+const CLI = join(PACKAGE_ROOT, 'dist', 'cli.js')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `node dist/cli.js …` to the end, with a clean environment (no PORT, DATABASE_PATH… from the caller). */
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+function tempDir(t: { teardown(fn: () => unknown): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'passport-mock-cli-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+function writeJson(dir: string, name: string, document: unknown): string {
+  const path = join(dir, name)
+  writeFileSync(path, JSON.stringify(document))
+  return path
+}
+
+t.before(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
+})
+
+t.test('the bin is dist/cli.js: a node script with a shebang, executable', async (t) => {
+  const pkg = (await import('../package.json', { with: { type: 'json' } })).default as { bin: Record<string, string> }
+  t.same(pkg.bin, { 'passport-mock': 'dist/cli.js' })
+  const { readFileSync } = await import('node:fs')
+  t.match(readFileSync(CLI, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env node$/)
+  t.ok((statSync(CLI).mode & 0o111) !== 0, 'executable')
+})
+
+t.test('--help lists the commands; each command’s --help its flags, serve’s every setting with its default', async (t) => {
+  const [main, help, serve, helpServe, seed, openapi] = await Promise.all([
+    run(['--help']),
+    run(['help']),
+    run(['serve', '--help']),
+    run(['help', 'serve']),
+    run(['seed', '--help']),
+    run(['openapi', '-h']),
+  ])
+  t.equal(main.code, 0)
+  for (const command of ['serve', 'seed FILE --db PATH', 'openapi', 'help [command]']) t.match(main.stdout, command)
+  t.equal(main.stderr, '')
+  t.equal(help.stdout, main.stdout, '`help` is the same')
+
+  t.equal(serve.code, 0)
+  for (const setting of SETTINGS) {
+    const flag = `--${setting.env.toLowerCase().replace(/_/g, '-')} <value>`
+    const line = serve.stdout.split('\n').find((l) => l.trim().startsWith(flag))
+    t.ok(line, `${flag} is listed`)
+    t.match(line, `[env ${setting.env}; default: ${setting.defaultText}]`)
+  }
+  t.equal(helpServe.stdout, serve.stdout, '`help serve` is the same')
+
+  t.equal(seed.code, 0)
+  for (const flag of ['--db <path>', '--seed <n>', '--fixtures-path <path>', '--json', '--quiet']) t.match(seed.stdout, flag)
+  t.equal(openapi.code, 0)
+  t.match(openapi.stdout, /^Usage: passport-mock openapi/)
+})
+
+t.test('openapi prints the document the server serves, as JSON, with no server', async (t) => {
+  const res = await run(['openapi'])
+  t.equal(res.code, 0)
+  t.equal(res.stderr, '')
+  const printed = JSON.parse(res.stdout) as { openapi: string; paths: Record<string, unknown> }
+  t.equal(printed.openapi, '3.1.0')
+  t.ok(printed.paths['/_mock/seed'] && printed.paths['/v1/accounts/{account_id}'], 'the control plane and the Passport surface')
+  const { app } = await buildTestApp(t)
+  t.same(printed, (await app.inject({ url: '/documentation/json' })).json(), 'the same document as /documentation/json')
+})
+
+t.test('seed applies a document to a database file without a server; a server on that file then sees it', async (t) => {
+  const dir = tempDir(t)
+  const db = join(dir, 'nested', 'qa.sqlite')
+  const first = await run(['seed', writeJson(dir, 'blocked.json', { accounts: [{ status: 'BLOCKED', available_balance: '500.25' }] }), '--db', db])
+  t.equal(first.code, 0, 'exit 0')
+  t.match(first.stdout, new RegExp(`^Seeded ${db.replace(/[.]/g, '\\.')} in [0-9.]+ s: 1 customer, 1 account, 0 keys, 0 fault rules\n$`))
+  t.equal(first.stderr, '', 'no progress bar for a small document')
+
+  const second = await run(['seed', writeJson(dir, 'entity.json', { entity: { name: 'ci-job-9' }, accounts: [{ available_balance: '90000000000000001' }] }), '--db', db, '--json'])
+  t.equal(second.code, 0, 'exit 0')
+  const created = JSON.parse(second.stdout) as { client: { client_id: string; client_secret: string }; accounts: { id: string }[] }
+
+  const { app } = await buildTestApp(t, { databasePath: db })
+  const token = await app.inject({ method: 'POST', url: '/v1/iam/oauth/tokens', payload: { ...created.client, grant_type: 'client_credentials' } })
+  t.equal(token.statusCode, 200, 'the seeded client authenticates')
+  const list = await app.inject({ url: '/v1/accounts', headers: { authorization: `Bearer ${token.json().access_token as string}` } })
+  t.match(list.json().accounts, [{ id: created.accounts[0]?.id, available_balance: { value: '90000000000000001', currency: 'COP' } }])
+  const admin = await app.inject({ method: 'POST', url: '/v1/iam/oauth/tokens', payload: { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' } })
+  const blocked = await app.inject({ url: '/v1/accounts?status=BLOCKED', headers: { authorization: `Bearer ${admin.json().access_token as string}` } })
+  t.equal(
+    (blocked.json().accounts as { available_balance: { value: string } }[]).filter((a) => a.available_balance.value === '500.25').length,
+    1,
+    'the fixtures were loaded first, and the BLOCKED account is the default entity’s',
+  )
+})
+
+t.test('seed shows a progress bar on stderr for a large document', async (t) => {
+  const dir = tempDir(t)
+  const file = writeJson(dir, 'many.json', { accounts: Array.from({ length: 2000 }, () => ({})) })
+  const [res, quiet] = await Promise.all([run(['seed', file, '--db', join(dir, 'many.sqlite')]), run(['seed', file, '--db', join(dir, 'quiet.sqlite'), '--quiet'])])
+  t.equal(res.code, 0, 'exit 0')
+  const lines = res.stderr.trim().split('\n')
+  t.ok(lines.length >= 10, `${lines.length} progress lines off a terminal`)
+  t.match(lines[0], /^seeding \[-+\] 0% \| 0\/2000 objects/)
+  t.match(lines.at(-1), /^seeding \[=+\] 100% \| 2000\/2000 objects/)
+  t.match(res.stdout, /: 1 customer, 2000 accounts, 0 keys, 0 fault rules\n$/)
+  t.same([quiet.code, quiet.stdout, quiet.stderr], [0, '', ''])
+})
+
+t.test('bad flags and arguments exit 2, a missing or invalid file exits 1, each with one line on stderr', async (t) => {
+  const dir = tempDir(t)
+  const db = join(dir, 'db.sqlite')
+  const cases: [string[], number, string][] = [
+    [['seed', 'x.json', '--bogus'], 2, "passport-mock seed: unknown flag --bogus (see 'passport-mock seed --help')"],
+    [['seed'], 2, "passport-mock seed: missing FILE, the seed document (see 'passport-mock seed --help')"],
+    [['seed', 'a.json', 'b.json'], 2, 'passport-mock seed: unexpected argument "b.json" (see \'passport-mock seed --help\')'],
+    [['seed', 'x.json', '--seed', 'abc'], 2, 'passport-mock seed: --seed must be a whole number, got "abc" (see \'passport-mock seed --help\')'],
+    [['serve', '--port', '99999'], 2, "passport-mock serve: --port must be between 0 and 65535, got 99999 (see 'passport-mock serve --help')"],
+    [['serve', '--port'], 2, "passport-mock serve: flag --port needs a value (see 'passport-mock serve --help')"],
+    [['frobnicate'], 2, 'passport-mock: unknown command "frobnicate" (see \'passport-mock --help\')'],
+    [['seed', join(dir, 'nope.json'), '--db', db], 1, `passport-mock: cannot read ${join(dir, 'nope.json')}: no such file`],
+  ]
+  const runs = await Promise.all(cases.map(([args]) => run(args)))
+  for (const [i, [args, code, message]] of cases.entries()) {
+    const res = runs[i] as Run
+    t.equal(res.code, code, `${args.join(' ')} exits ${code}`)
+    t.equal(res.stderr, `${message}\n`)
+    t.equal(res.stdout, '')
+  }
+  t.notOk(existsSync(db), 'no database is created for a file that cannot be read')
+
+  const broken = join(dir, 'broken.json')
+  writeFileSync(broken, '{"accounts": [')
+  const notJson = await run(['seed', broken, '--db', db])
+  t.equal(notJson.code, 1)
+  t.match(notJson.stderr, new RegExp(`^passport-mock: ${broken.replace(/[.]/g, '\\.')} is not valid JSON: .+\n$`))
+
+  const invalid = writeJson(dir, 'invalid.json', { customers: [{}], accounts: [{ status: 'FROZEN' }] })
+  const res = await run(['seed', invalid, '--db', db])
+  t.equal(res.code, 1)
+  t.equal(res.stderr, `passport-mock: ${invalid}: Field 'accounts[0].status' must be one of: ACTIVE, INACTIVE, BLOCKED, CLOSED\n`)
+  const rows = new BetterSqlite3(db, { readonly: true })
+  t.teardown(() => rows.close())
+  t.equal((rows.prepare('SELECT COUNT(*) AS n FROM customers').get() as { n: number }).n, 3, 'only the fixtures’ customers: nothing of the document was stored')
+})
+
+t.test('serve --port 0 starts a server (the flag winning over PORT) that answers health, and SIGTERM stops it', async (t) => {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--database-path', ':memory:', '--log-level', 'info'], {
+    env: { PATH: process.env.PATH ?? '', PORT: 'not-a-port' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`no listening line in 10 s: ${out}`)), 10000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:[0-9]+)/.exec(out)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)))
+  })
+  const health = await fetch(`${url}/_mock/health`)
+  t.equal(health.status, 200)
+  t.same(await health.json(), { status: 'ok' })
+  child.kill('SIGTERM')
+  t.equal(await exited, 0, 'a clean exit on SIGTERM')
+})
