@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
+import { positiveAmountMinor } from '../../core/amount.js'
 import type { Clock } from '../../core/clock.js'
-import { invalidField, invalidState, notFound } from '../../core/errors.js'
+import { invalidState, notFound } from '../../core/errors.js'
 import type { BrebKey } from '../../core/key-formats.js'
-import { parseMoneyValue } from '../../core/money.js'
 import type { EventsService } from '../../webhooks/events.service.js'
 import type { Account, AccountsStore } from '../accounts/accounts.store.js'
 import type { Customer, CustomersStore } from '../customers/customers.store.js'
@@ -81,10 +81,7 @@ export class InboundPayments {
   ) {}
 
   receive(input: InboundPaymentInput): Payment {
-    const amountMinor = parseMoneyValue(input.amount.value)
-    if (amountMinor === undefined || amountMinor <= 0n) {
-      throw invalidField({ en: "Field 'amount.value' must be greater than 0", es: "El campo 'amount.value' debe ser mayor que 0" })
-    }
+    const amountMinor = positiveAmountMinor(input.amount.value)
     return this.db.transaction((): Payment => {
       const account = this.accounts.findById(input.account_id)
       if (!account) throw notFound('account')

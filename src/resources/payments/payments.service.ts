@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
+import { positiveAmountMinor } from '../../core/amount.js'
 import type { Clock } from '../../core/clock.js'
 import { invalidField, invalidState, notFound } from '../../core/errors.js'
-import { parseMoneyValue } from '../../core/money.js'
 import type { PageRequest } from '../../core/pagination.js'
 import { type Principal, requireOwned } from '../../core/principal.js'
 import type { EventsService } from '../../webhooks/events.service.js'
@@ -60,10 +60,7 @@ export class PaymentsService {
    * PROCESSING until settlement. All of it is one transaction.
    */
   create(principal: Principal, input: CreatePaymentInput): Payment {
-    const amountMinor = parseMoneyValue(input.amount.value)
-    if (amountMinor === undefined || amountMinor <= 0n) {
-      throw invalidField({ en: "Field 'amount.value' must be greater than 0", es: "El campo 'amount.value' debe ser mayor que 0" })
-    }
+    const amountMinor = positiveAmountMinor(input.amount.value)
     return this.db.transaction((): Payment => {
       const resolution = this.resolutions.require(principal, input.resolution_id)
       const existing = this.payments.findByResolution(resolution.id)
