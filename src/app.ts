@@ -43,6 +43,8 @@ export interface AppDeps {
   sweepIntervalMs?: number
   /** Real time for webhook retry waits; tests may move it. */
   realNowMs?: () => number
+  /** Where JSON log lines go (default stdout); tests capture the log through it. */
+  logStream?: NodeJS.WritableStream
 }
 
 /** CONTRACT §4: settlement follows the mock clock closely enough at a tenth of a second. */
@@ -79,7 +81,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     logger:
       config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, ...(deps.prettyLog && { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,reqId' } } }) },
+        : { level: config.logLevel, ...(deps.logStream && { stream: deps.logStream }), ...(deps.prettyLog && { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,reqId' } } }) },
     genReqId: () => randomUUID(),
     // One line per request comes from the request-log plugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

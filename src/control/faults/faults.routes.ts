@@ -61,7 +61,7 @@ export async function faultsRoutes(fastify: FastifyInstance, { services }: { ser
       schema: {
         tags,
         summary: 'Remove every fault rule but the built-in ones',
-        response: { 204: NoContentSchema, ...errorResponses(401, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 415) },
       },
     },
     async (_request, reply) => {

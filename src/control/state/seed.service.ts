@@ -56,7 +56,8 @@ function badReference(field: string, en: string, es: string): PassportError {
  * the same objects; generated numbers, ids and key values are unique against the database too.
  */
 export class SeedService {
-  #faker: Faker | undefined
+  /** The stream, as a promise: seeds arriving together while faker loads share one stream. */
+  #faker: Promise<Faker> | undefined
 
   constructor(
     private readonly db: Database,
@@ -75,9 +76,10 @@ export class SeedService {
   /** Validates, then completes and stores the whole document in one transaction; a 400 or 409 stores nothing. */
   async apply(document: unknown, options: SeedOptions = {}): Promise<SeedResult> {
     const doc = validateDocument<SeedDocument>(SeedDocumentSchema, document)
-    // The only await: faker's import, before the transaction (STYLE rule 8).
-    this.#faker ??= await createFaker([this.seed, SEED_STREAM_SALT], new Date(DEFAULT_ANCHOR))
-    const faker = this.#faker
+    // The only await: faker's import, before the transaction (STYLE rule 8). The promise is
+    // kept, not its value, so seeds that arrive while it loads share one stream.
+    this.#faker ??= createFaker([this.seed, SEED_STREAM_SALT], new Date(DEFAULT_ANCHOR))
+    const faker = await this.#faker
     try {
       return this.db.transaction(() => new SeedRun(faker, this.stores, this.state, this.faults, this.clock.now().toISOString(), options).run(doc))()
     } finally {

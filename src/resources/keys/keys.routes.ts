@@ -74,7 +74,7 @@ export async function keysRoutes(fastify: FastifyInstance, { services }: { servi
           summary: action === 'suspend' ? 'Suspend a key (ACTIVE → SUSPENDED)' : 'Activate a suspended key (SUSPENDED → ACTIVE)',
           description: 'No body (an empty JSON body is accepted). A repeat is 409 invalid_state.',
           params: KeyIdParamsSchema,
-          response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404, 409, 415) },
+          response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
         },
       },
       async (request) => serializeKey(keys.setStatus(principalOf(request), request.params.key_id, status)),
@@ -91,7 +91,7 @@ export async function keysRoutes(fastify: FastifyInstance, { services }: { servi
         summary: 'Delete a key',
         description: 'From either status; afterwards 404, and the value can be registered again.',
         params: KeyIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
     },
     async (request, reply) => {

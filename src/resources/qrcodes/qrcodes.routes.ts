@@ -102,7 +102,7 @@ export async function qrCodesRoutes(fastify: FastifyInstance, { services }: { se
         summary: 'Delete a QR code',
         description: 'Afterwards 404.',
         params: QrCodeIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
     },
     async (request, reply) => {

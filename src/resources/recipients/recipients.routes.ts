@@ -119,7 +119,7 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         summary: 'Delete a recipient (Bre-B or ACH)',
         description: 'Afterwards 404. Resolutions already made from it stay valid.',
         params: RecipientIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
     },
     async (request, reply) => {
