@@ -1,36 +1,7 @@
 import t from 'tap'
 import { ALL_SCOPES, expandScopes, grants, READ_SCOPES, rolesFor, type Scope } from '../../src/core/scopes.js'
+import { CONTRACT_SCOPES } from '../helpers/contract-scopes.js'
 
-/** CONTRACT §3 "Scopes by route", written out from the table. */
-const CONTRACT_SCOPES = [
-  'iam.oauth.tokens.list.get',
-  'iam.oauth.tokens.get',
-  'iam.oauth.tokens.delete',
-  'paas.core.entity_customers.post',
-  'paas.core.entity_customers.get',
-  'paas.core.entity_customers.list.get',
-  'paas.core.entity_customers.patch',
-  'paas.core.accounts.post',
-  'paas.core.accounts.get',
-  'paas.core.accounts.list.get',
-  'paas.core.account_keys.post',
-  'paas.core.account_keys.get',
-  'paas.core.account_keys.list.get',
-  'paas.core.account_keys.patch',
-  'paas.core.account_keys.delete',
-  'paas.core.account_keys.resolve.post',
-  'paas.core.breb_recipients.post',
-  'paas.core.breb_recipients.get',
-  'paas.core.breb_recipients.list.get',
-  'paas.core.breb_recipients.delete',
-  'paas.core.breb_payments.post',
-  'paas.core.breb_payments.get',
-  'paas.core.breb_payments.list.get',
-  'paas.core.qrcodes.post',
-  'paas.core.qrcodes.get',
-  'paas.core.qrcodes.list.get',
-  'paas.core.qrcodes.delete',
-]
 
 t.test('lists every scope of the CONTRACT §3 table, once', async (t) => {
   t.same([...ALL_SCOPES].sort(), [...CONTRACT_SCOPES].sort())

@@ -4,6 +4,7 @@ import t, { type Test } from 'tap'
 import { secretsEqual } from '../../src/core/secrets.js'
 import { TokensService } from '../../src/resources/tokens/tokens.service.js'
 import { accessToken, bearer, CLIENTS } from '../helpers/auth.js'
+import { CONTRACT_SCOPES } from '../helpers/contract-scopes.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
 
@@ -16,35 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const DAY_MS = 86_400_000
 
 // CONTRACT §3 "Scopes by route": every scope a route requires, written out from the table.
-const ALL_ROUTE_SCOPES = [
-  'iam.oauth.tokens.list.get',
-  'iam.oauth.tokens.get',
-  'iam.oauth.tokens.delete',
-  'paas.core.entity_customers.post',
-  'paas.core.entity_customers.get',
-  'paas.core.entity_customers.list.get',
-  'paas.core.entity_customers.patch',
-  'paas.core.accounts.post',
-  'paas.core.accounts.get',
-  'paas.core.accounts.list.get',
-  'paas.core.account_keys.post',
-  'paas.core.account_keys.get',
-  'paas.core.account_keys.list.get',
-  'paas.core.account_keys.patch',
-  'paas.core.account_keys.delete',
-  'paas.core.account_keys.resolve.post',
-  'paas.core.breb_recipients.post',
-  'paas.core.breb_recipients.get',
-  'paas.core.breb_recipients.list.get',
-  'paas.core.breb_recipients.delete',
-  'paas.core.breb_payments.post',
-  'paas.core.breb_payments.get',
-  'paas.core.breb_payments.list.get',
-  'paas.core.qrcodes.post',
-  'paas.core.qrcodes.get',
-  'paas.core.qrcodes.list.get',
-  'paas.core.qrcodes.delete',
-]
+const ALL_ROUTE_SCOPES = CONTRACT_SCOPES
 // "The read-only client has every `*.get` and `*.list.get` scope above, nothing else."
 const READ_ROUTE_SCOPES = ALL_ROUTE_SCOPES.filter((s) => s.endsWith('.get'))
 
