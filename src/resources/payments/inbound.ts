@@ -8,7 +8,8 @@ import type { EventsService } from '../../webhooks/events.service.js'
 import type { Account, AccountsStore } from '../accounts/accounts.store.js'
 import type { Customer, CustomersStore } from '../customers/customers.store.js'
 import type { KeysStore } from '../keys/keys.store.js'
-import { INTERNAL_PARTICIPANT, type Owner, outsideOwner } from '../resolutions/directory.js'
+import { type Owner, outsideOwner } from '../resolutions/directory.js'
+import { internalParty } from './parties.js'
 import { newEndToEndId } from './end-to-end-id.js'
 import { serializePayment } from './payments.serializer.js'
 import type { Party, Payment, PaymentsStore, Receiver } from './payments.store.js'
@@ -131,11 +132,7 @@ export class InboundPayments {
   #receiver(account: Account, customer: Customer): Receiver {
     const key = this.keys.list(account.entityId, { account_id: account.id, status: 'ACTIVE' }, OLDEST_FIRST).rows[0]
     const brebKey: BrebKey = key ? { key_type: key.keyType, key_value: key.keyValue } : { key_type: 'ID', key_value: customer.identificationNumber }
-    return {
-      account: { account_number: account.accountNumber, account_type: account.accountType },
-      key: brebKey,
-      participant: INTERNAL_PARTICIPANT,
-      owner: { identification_number: customer.identificationNumber, identification_type: customer.identificationType, type: 'BUSINESS', name: key?.displayName ?? customer.businessName },
-    }
+    const party = internalParty(account, customer, key?.displayName ?? customer.businessName)
+    return { account: party.account, key: brebKey, participant: party.participant, owner: party.owner }
   }
 }

@@ -9,13 +9,13 @@ import type { EventsService } from '../../webhooks/events.service.js'
 import type { AccountsStore } from '../accounts/accounts.store.js'
 import type { CustomersStore } from '../customers/customers.store.js'
 import type { KeysStore } from '../keys/keys.store.js'
-import { INTERNAL_PARTICIPANT } from '../resolutions/directory.js'
 import type { ResolutionsService } from '../resolutions/resolutions.service.js'
 import type { Resolution } from '../resolutions/resolutions.store.js'
 import { newEndToEndId } from './end-to-end-id.js'
+import { internalParty } from './parties.js'
 import { rejection } from './payment-errors.js'
 import { serializePayment } from './payments.serializer.js'
-import type { Party, Payment, PaymentFilters, PaymentsStore, Receiver } from './payments.store.js'
+import type { Payment, PaymentFilters, PaymentsStore, Receiver } from './payments.store.js'
 
 export interface CreatePaymentInput {
   account_id: string
@@ -79,11 +79,7 @@ export class PaymentsService {
       if (!customer) throw notFound('customer')
       const now = this.clock.now()
       const at = now.toISOString()
-      const sender: Party = {
-        account: { account_number: account.accountNumber, account_type: account.accountType },
-        participant: INTERNAL_PARTICIPANT,
-        owner: { identification_number: customer.identificationNumber, identification_type: customer.identificationType, type: 'BUSINESS', name: customer.businessName },
-      }
+      const sender = internalParty(account, customer)
       const magic = this.keys.findMagic(resolution.key.key_type, resolution.key.key_value)
       const payment: Payment = {
         id: randomUUID(),
