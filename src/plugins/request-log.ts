@@ -4,12 +4,15 @@ import { pathOf } from './error-handler.js'
 
 /**
  * One log line per request (CONTRACT §7 `LOG_LEVEL`), in place of Fastify's two. It names the
- * path without the query and never a header or body, so no secret reaches the log.
+ * path without the query and never a header or body, so no secret reaches the log. Reads of the
+ * control plane (`GET /_mock/…`: the QA console polls them every second) log at debug, so an
+ * open console does not bury the requests of the client under test.
  */
 export const requestLogPlugin = fp(
   async (app: FastifyInstance) => {
     app.addHook('onResponse', async (request, reply) => {
-      request.log.info(
+      const quiet = request.method === 'GET' && request.url.startsWith('/_mock/')
+      request.log[quiet ? 'debug' : 'info'](
         { method: request.method, url: pathOf(request.url), status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100, trace_id: request.id },
         'request',
       )

@@ -1,0 +1,36 @@
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { ManualTime } from '../../src/core/clock.js'
+
+/** An app on :memory: whose log lines are collected as parsed JSON objects. */
+async function appWithLog(t: Tap.Test, logLevel: Config['logLevel']) {
+  const lines: Array<Record<string, unknown>> = []
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    },
+  })
+  const config = { ...loadConfig({}), databasePath: ':memory:', logLevel }
+  const app = await buildApp(config, { timeSource: new ManualTime('2026-01-15T12:00:00.000Z'), sweepIntervalMs: 0, sleep: async () => {}, logStream })
+  t.teardown(() => app.close())
+  const requestLines = () => lines.filter((l) => l.msg === 'request').map((l) => `${String(l.method)} ${String(l.url)} ${String(l.status)}`)
+  return { app, requestLines }
+}
+
+t.test('at info, a request to /v1 and a change to the control plane log one line each; control-plane reads do not', async (t) => {
+  const { app, requestLines } = await appWithLog(t, 'info')
+  await app.inject({ url: '/v1/accounts' })
+  await app.inject({ url: '/_mock/accounts' })
+  await app.inject({ url: '/_mock/requests?limit=5' })
+  await app.inject({ method: 'POST', url: '/_mock/clock', payload: { freeze: true } })
+  t.same(requestLines(), ['GET /v1/accounts 401', 'POST /_mock/clock 200'])
+})
+
+t.test('at debug, control-plane reads are logged too', async (t) => {
+  const { app, requestLines } = await appWithLog(t, 'debug')
+  await app.inject({ url: '/_mock/accounts?page_params.page_size=1' })
+  t.same(requestLines(), ['GET /_mock/accounts 200'])
+})
