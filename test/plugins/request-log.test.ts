@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js'
 import { ManualTime } from '../../src/core/clock.js'
 
 /** An app on :memory: whose log lines are collected as parsed JSON objects. */
-async function appWithLog(t: Tap.Test, logLevel: Config['logLevel']) {
+async function appWithLog(t: { teardown(fn: () => unknown): void }, logLevel: Config['logLevel']) {
   const lines: Array<Record<string, unknown>> = []
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
