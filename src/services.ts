@@ -70,7 +70,12 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const faults = new FaultsService(db, stores.faults, clock, (resolutionId) => stores.resolutions.findById(resolutionId)?.key.key_value)
   const journal = new JournalService(new JournalStore(config.journalSize))
   const sweeper = new Sweeper(onSweepError)
-  const onReset: (() => void)[] = [() => clock.reset(), () => faults.invalidate(), () => journal.clear()]
+  // What services remember of the tables, forgotten after a reset or an import.
+  const invalidateCaches = () => {
+    faults.invalidate()
+    stores.tokens.invalidate()
+  }
+  const onReset: (() => void)[] = [() => clock.reset(), invalidateCaches, () => journal.clear()]
   sweeper.add(() => settlement.runDue())
   const databaseState = new DatabaseState(db, { db, ...stores })
   const seeds = new SeedService(db, stores, databaseState, faults, clock, config.seed)
@@ -104,7 +109,7 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     sweeper,
     realNowMs,
     onReset,
-    state: new StateService(databaseState, faults, { fixturesPath: config.fixturesPath, seed: config.seed, onReset }),
+    state: new StateService(databaseState, { fixturesPath: config.fixturesPath, seed: config.seed, onReset, invalidateCaches }),
     seeds,
   }
 }

@@ -2,7 +2,6 @@ import type { Static } from 'typebox'
 import { invalidField, type PassportError } from '../../core/errors.js'
 import type { DatabaseState, StateDocument, StateRow } from '../../database/state.js'
 import { type BuiltFixtures, buildFixtures, readFixtures } from '../../fixtures/load-fixtures.js'
-import type { FaultsService } from '../faults/faults.service.js'
 import { StateDocumentSchema } from './state.schemas.js'
 import { validateDocument } from './validate-document.js'
 
@@ -128,6 +127,8 @@ export interface StateServiceOptions {
   seed: number
   /** What a reset runs once the fixtures are back (services.onReset). */
   onReset: readonly (() => void)[]
+  /** Forgets what services remember of the tables (fault rules, tokens), after an import. */
+  invalidateCaches: () => void
 }
 
 /** `POST /_mock/reset`, `GET /_mock/state` and `PUT /_mock/state` (CONTRACT §5). */
@@ -136,7 +137,6 @@ export class StateService {
 
   constructor(
     private readonly state: DatabaseState,
-    private readonly faults: FaultsService,
     private readonly options: StateServiceOptions,
   ) {}
 
@@ -170,7 +170,8 @@ export class StateService {
       }
       throw error
     } finally {
-      this.faults.invalidate()
+      // Whether it landed or rolled back, the tables may not be what the caches remember.
+      this.options.invalidateCaches()
     }
   }
 }
