@@ -9,6 +9,7 @@ import { journalRoutes } from './journal/journal.routes.js'
 import { paymentsControlRoutes } from './payments/payments-control.routes.js'
 import { simulationsRoutes } from './simulations/simulations.routes.js'
 import { stateRoutes } from './state/state.routes.js'
+import { uiRoutes } from './ui/ui.routes.js'
 import { viewsRoutes } from './views/views.routes.js'
 import { webhooksRoutes } from './webhooks/webhooks.routes.js'
 
@@ -43,4 +44,5 @@ export async function controlPlane(app: FastifyInstance, { services }: { service
   await app.register(journalRoutes, { services })
   await app.register(viewsRoutes, { services })
   await app.register(simulationsRoutes, { services })
+  await app.register(uiRoutes)
 }

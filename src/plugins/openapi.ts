@@ -37,7 +37,7 @@ export const openapiPlugin = fp(
           title: 'passport-mock',
           version,
           description:
-            'An offline stand-in for the Passport (Colombia, Bre-B) API. `/v1` answers as the real sandbox does; `/_mock` (tag `mock-control`) is the mock’s own control plane. Every error body has the seven fields of the `Error` schema.',
+            'An offline stand-in for the Passport (Colombia, Bre-B) API. `/v1` answers as the real sandbox does; `/_mock` (tag `mock-control`) is the mock’s own control plane. Every error body has the seven fields of the `Error` schema. To look rather than read JSON, open the [QA console](/_mock/ui): accounts, payments, requests, fault rules, the clock and webhooks in one page.',
         },
         tags: [
           { name: 'Tokens', description: 'OAuth2 client-credentials tokens' },

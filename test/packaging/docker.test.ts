@@ -48,6 +48,14 @@ t.test('compiles natively and prunes dev dependencies in the build stage only', 
   t.ok(copies.some((c) => /^fixtures /.test(c)), 'fixtures are in the image')
 })
 
+t.test('copies every tsconfig the build script compiles, and the console sources with src', async (t) => {
+  const projects = [...pkg.scripts.build!.matchAll(/tsc -p (\S+)/g)].map((m) => m[1]!)
+  t.ok(projects.includes('tsconfig.ui.json'), 'the build compiles the QA console (issue 6)')
+  const copied = build.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => i.args.split(/\s+/).slice(0, -1))
+  for (const project of [...projects, 'tsconfig.json']) t.ok(copied.includes(project), `${project} is copied before the build`)
+  t.ok(copied.includes('src'), 'src (with src/ui’s html and css) is copied')
+})
+
 t.test('runs as a non-root user with the container defaults of CONTRACT §7', async (t) => {
   const user = instructions('USER').at(-1)?.args
   t.ok(user && user !== 'root' && user !== '0', `runs as ${user}`)

@@ -70,6 +70,15 @@ t.test('serves the docs example account from a pruned production install with th
   t.equal(accountRes.status, 200)
   t.match(await accountRes.json(), { available_balance: { value: '90000000000000000', currency: 'COP' }, account_number: '88827643001' })
 
+  // Issue 6: the QA console ships in dist/ui and is served from the package, not the working folder.
+  const consolePage = await fetch(`${url}/_mock/ui`)
+  t.equal(consolePage.status, 200)
+  t.equal(consolePage.headers.get('content-type'), 'text/html; charset=utf-8')
+  t.match(await consolePage.text(), /QA console/)
+  const consoleScript = await fetch(`${url}/_mock/ui/console.js`)
+  t.equal(consoleScript.status, 200)
+  t.equal(consoleScript.headers.get('content-type'), 'text/javascript; charset=utf-8')
+
   const port = new URL(url).port
   const healthy = spawnSync(healthcheck[0]!, healthcheck.slice(1), { env: { ...process.env, PORT: port }, timeout: 10000 })
   t.equal(healthy.status, 0, 'the HEALTHCHECK command passes against the running server')

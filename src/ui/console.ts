@@ -1,0 +1,699 @@
+/**
+ * The QA console's page glue (issue 6): tabs, polling, forms and tables over the `/_mock` routes
+ * of CONTRACT §5. Every decision that can be made without the DOM lives in ./logic.ts.
+ * Text from the API is only ever written with textContent, never as HTML.
+ */
+import * as L from './logic.js'
+
+/** How often the visible panel refreshes itself. */
+const POLL_MS = 1000
+/** Rows per page of the accounts and payments tables (the views' maximum is 100). */
+const PAGE_SIZE = 50
+
+type Panel = 'accounts' | 'payments' | 'requests' | 'faults' | 'webhooks'
+
+// ---------------------------------------------------------------------------------------------
+// DOM helpers
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id)
+  if (!el) throw new Error(`#${id} is missing from index.html`)
+  return el as T
+}
+
+type Child = Node | string | null | undefined | false
+
+/** An element with attributes and children; strings become text nodes (never HTML). */
+function h(tag: string, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag)
+  for (const [name, value] of Object.entries(attrs)) if (value !== undefined) el.setAttribute(name, value)
+  for (const child of children) if (child !== null && child !== undefined && child !== false) el.append(child)
+  return el
+}
+
+function button(label: string, testid: string, onClick: () => void | Promise<void>, attrs: Record<string, string> = {}): HTMLElement {
+  const b = h('button', { type: 'button', 'data-testid': testid, ...attrs }, label)
+  b.addEventListener('click', () => void run(onClick))
+  return b
+}
+
+/** Copies text to the clipboard, or selects it where the page may not write the clipboard (plain http). */
+async function copyText(text: string, el: HTMLElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text)
+    say(`Copied ${text}`)
+    return
+  } catch {
+    const range = document.createRange()
+    range.selectNodeContents(el)
+    const selection = window.getSelection()
+    selection?.removeAllRanges()
+    selection?.addRange(range)
+    say('Selected: press Ctrl+C (or ⌘C) to copy')
+  }
+}
+
+/** An id in monospace with a copy button; a click on the id selects it. */
+function idCell(id: string): HTMLElement {
+  const span = h('span', { class: 'id', 'data-testid': 'id' }, id)
+  span.addEventListener('click', () => {
+    const range = document.createRange()
+    range.selectNodeContents(span)
+    window.getSelection()?.removeAllRanges()
+    window.getSelection()?.addRange(range)
+  })
+  const copy = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${id}`, title: 'Copy' }, 'copy')
+  copy.addEventListener('click', () => void copyText(id, span))
+  return h('span', {}, span, copy)
+}
+
+function badge(status: string, testid: string): HTMLElement {
+  return h('span', { class: `badge ${status}`, 'data-testid': testid }, status)
+}
+
+function emptyRow(columns: number, text: string): HTMLElement {
+  return h('tr', {}, h('td', { colspan: String(columns), class: 'empty' }, text))
+}
+
+function formFields(form: HTMLFormElement): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of new FormData(form)) out[name] = typeof value === 'string' ? value : ''
+  return out
+}
+
+/** The status line under the title: what an action did, or why it failed. */
+function say(text: string, isError = false): void {
+  const line = byId('status-line')
+  line.textContent = text
+  line.classList.toggle('error', isError)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls, with the admin token (CONTRACT §5)
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(L.describeError(status, body))
+  }
+}
+
+/** Thrown while the page waits for the admin token: nothing to report. */
+class TokenPending extends Error {}
+
+let adminToken: string | null = sessionStorage.getItem(L.ADMIN_TOKEN_STORAGE_KEY)
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { ...L.adminHeaders(adminToken), accept: 'application/json' }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body), cache: 'no-store' })
+  const text = await res.text()
+  let parsed: unknown = null
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text) as unknown
+    } catch {
+      parsed = text
+    }
+  }
+  if (L.asksForAdminToken(res.status, parsed)) {
+    askForToken((parsed as { code: string }).code === 'invalid_admin_token' && adminToken !== null)
+    throw new TokenPending()
+  }
+  if (!res.ok) throw new ApiError(res.status, parsed)
+  return parsed as T
+}
+
+function askForToken(wrong: boolean): void {
+  const form = byId<HTMLFormElement>('token-form')
+  if (!form.hidden) return
+  byId('token-error').textContent = wrong ? 'That token was refused: check MOCK_ADMIN_TOKEN.' : ''
+  form.hidden = false
+  byId<HTMLInputElement>('token-input').focus()
+}
+
+function setUpTokenForm(): void {
+  const form = byId<HTMLFormElement>('token-form')
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const value = byId<HTMLInputElement>('token-input').value.trim()
+    if (value === '') return
+    adminToken = value
+    sessionStorage.setItem(L.ADMIN_TOKEN_STORAGE_KEY, value)
+    byId<HTMLInputElement>('token-input').value = ''
+    form.hidden = true
+    say('Admin token kept for this tab.')
+    void refreshNow()
+  })
+}
+
+/** Runs a user action: its failure goes to the status line, and the visible panel refreshes after. */
+async function run(action: () => void | Promise<void>): Promise<void> {
+  try {
+    await action()
+  } catch (error) {
+    if (error instanceof TokenPending) return
+    say(error instanceof Error ? error.message : String(error), true)
+  }
+  await refreshNow()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+let entities: L.EntityView[] = []
+/** Accounts refreshes since the entities were read: they are read again every ten. */
+let refreshesSinceEntities = 0
+let accountsPage = 1
+let lastAccountsSignature = ''
+
+async function loadEntities(): Promise<void> {
+  const res = await api<{ entities: L.EntityView[] }>('GET', '/_mock/entities?page_size=100')
+  entities = res.entities
+  refreshesSinceEntities = 0
+  replaceOptions(byId<HTMLSelectElement>('accounts-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
+  await loadCustomers()
+}
+
+/** The seed customer choices: the default entity's customers, oldest account first. */
+async function loadCustomers(): Promise<void> {
+  const entity = L.pickDefaultEntity(entities)
+  const select = byId<HTMLSelectElement>('seed-customer')
+  if (!entity) return
+  const res = await api<{ accounts: L.AccountView[] }>('GET', `/_mock/accounts?entity_id=${entity.id}&page_size=100&order_key=created_at&order_direction=ASC`)
+  const customers = L.customersOf(res.accounts, entity.id)
+  replaceOptions(select, [['', `a new customer of ${entity.name} (generated)`], ...customers.map((c): [string, string] => [c, `customer ${c}`])])
+}
+
+/** Rebuilds a select's options only when they changed (an open list stays open), keeping the choice. */
+function replaceOptions(select: HTMLSelectElement, options: [value: string, label: string][]): void {
+  const signature = JSON.stringify(options)
+  if (select.dataset.options === signature) return
+  select.dataset.options = signature
+  const chosen = select.value
+  select.replaceChildren(...options.map(([value, label]) => h('option', { value }, label)))
+  select.value = options.some(([value]) => value === chosen) ? chosen : ''
+}
+
+function entityName(id: string): string {
+  return entities.find((e) => e.id === id)?.name ?? id
+}
+
+async function refreshAccounts(): Promise<void> {
+  if (entities.length === 0 || ++refreshesSinceEntities >= 10) await loadEntities()
+  const query = L.listQuery({ entity_id: byId<HTMLSelectElement>('accounts-entity').value, status: byId<HTMLSelectElement>('accounts-status').value }, accountsPage, PAGE_SIZE)
+  const res = await api<{ accounts: L.AccountView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/accounts?${query}`)
+  const text = byId<HTMLInputElement>('accounts-text').value
+  const rows = res.accounts.filter((a) => L.matchesAccountText(a, text))
+  const signature = JSON.stringify([rows, res.pagination_info.total_elements, accountsPage, entities.length])
+  if (signature === lastAccountsSignature) return
+  lastAccountsSignature = signature
+  renderPager('accounts-pager', accountsPage, res.pagination_info, (page) => {
+    accountsPage = page
+  })
+  const body = byId('accounts-body')
+  if (rows.length === 0) {
+    body.replaceChildren(emptyRow(9, 'No accounts match.'))
+    return
+  }
+  body.replaceChildren(
+    ...rows.map((a) =>
+      h(
+        'tr',
+        { 'data-testid': 'account-row', 'data-id': a.id },
+        h('td', {}, idCell(a.id)),
+        h('td', {}, entityName(a.entity_id)),
+        h('td', {}, h('span', { class: 'id' }, a.customer_id)),
+        h('td', {}, a.account_number),
+        h('td', {}, a.account_type),
+        h('td', {}, badge(a.status, 'account-status')),
+        h('td', { class: 'num', 'data-testid': 'account-available' }, L.formatMoney(a.available_balance)),
+        h('td', { class: 'num', 'data-testid': 'account-pending' }, L.formatMoney(a.pending_balance)),
+        h('td', {}, a.updated_at),
+      ),
+    ),
+  )
+}
+
+function renderPager(id: string, page: number, info: { total_elements: number; total_pages: number }, go: (page: number) => void): void {
+  const pages = Math.max(1, info.total_pages)
+  const prev = button('‹ Newer', `${id}-prev`, () => go(Math.max(1, page - 1)))
+  const next = button('Older ›', `${id}-next`, () => go(Math.min(pages, page + 1)))
+  if (page <= 1) prev.setAttribute('disabled', '')
+  if (page >= pages) next.setAttribute('disabled', '')
+  byId(id).replaceChildren(prev, `page ${page} of ${pages} · ${info.total_elements} in all, newest first`, next)
+}
+
+async function seed(document: L.SeedDocument): Promise<void> {
+  const result = await api<Parameters<typeof L.createdObjects>[0]>('POST', '/_mock/seed', document)
+  const created = L.createdObjects(result)
+  byId('seed-result').replaceChildren(
+    h('strong', {}, 'Created:'),
+    h(
+      'ul',
+      {},
+      ...created.map((o) => h('li', { 'data-testid': 'created', 'data-kind': o.kind }, h('span', { class: 'kind' }, o.kind), idCell(o.id), ' ', o.detail)),
+    ),
+  )
+  say(`Seeded ${created.filter((o) => o.kind === 'account').length} account(s).`)
+  accountsPage = 1
+  await loadCustomers()
+}
+
+function setUpAccounts(): void {
+  const buttons = byId('seed-buttons')
+  for (const edge of L.EDGE_CASES) {
+    buttons.append(
+      button(edge.label, `seed-${edge.kind}`, async () => {
+        const built = L.edgeCaseDocument(edge.kind, byId<HTMLSelectElement>('seed-customer').value || undefined, byId<HTMLInputElement>('seed-balance').value)
+        if ('error' in built) throw new Error(built.error)
+        await seed(built.document)
+      }),
+    )
+  }
+  const form = byId<HTMLFormElement>('seed-form')
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void run(async () => {
+      const f = formFields(form)
+      const built = L.customSeedDocument({
+        status: f.status ?? '',
+        accountType: f.accountType ?? '',
+        available: f.available ?? '',
+        pending: f.pending ?? '',
+        customerId: f.customerId ?? '',
+        keyType: f.keyType ?? '',
+        keyValue: f.keyValue ?? '',
+        entityName: f.entityName ?? '',
+      })
+      if ('error' in built) throw new Error(built.error)
+      await seed(built.document)
+      refreshesSinceEntities = 10
+    })
+  })
+  for (const id of ['accounts-entity', 'accounts-status']) {
+    byId(id).addEventListener('change', () => {
+      accountsPage = 1
+      void refreshNow()
+    })
+  }
+  byId('accounts-text').addEventListener('input', () => void refreshNow())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments
+
+let paymentsPage = 1
+let lastPaymentsSignature = ''
+const paymentStatuses = new Map<string, string>()
+
+async function refreshPayments(): Promise<void> {
+  if (entities.length === 0) await loadEntities()
+  const query = L.listQuery({ status: byId<HTMLSelectElement>('payments-status').value, direction: byId<HTMLSelectElement>('payments-direction').value }, paymentsPage, PAGE_SIZE)
+  const res = await api<{ payments: L.PaymentView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/payments?${query}`)
+  const changed = new Set(L.statusChanges(paymentStatuses, res.payments))
+  const signature = JSON.stringify([res.payments, res.pagination_info.total_elements, paymentsPage])
+  if (signature === lastPaymentsSignature) return
+  lastPaymentsSignature = signature
+  renderPager('payments-pager', paymentsPage, res.pagination_info, (page) => {
+    paymentsPage = page
+  })
+  const body = byId('payments-body')
+  if (res.payments.length === 0) {
+    body.replaceChildren(emptyRow(8, 'No payments yet: make one through /v1, or simulate an inbound one above.'))
+    return
+  }
+  body.replaceChildren(
+    ...res.payments.map((p) => {
+      const key = p.receiver?.key
+      const actions =
+        p.status === 'PROCESSING'
+          ? h(
+              'td',
+              {},
+              button('Settle', 'payment-settle', () => api('POST', `/_mock/payments/${p.id}/settle`).then(() => say(`Settled ${p.id}.`))),
+              ' ',
+              button('Reject', 'payment-reject', () => {
+                const code = byId<HTMLInputElement>('reject-code').value.trim()
+                return api('POST', `/_mock/payments/${p.id}/reject`, code ? { error_code: code } : {}).then(() => say(`Rejected ${p.id}.`))
+              }),
+            )
+          : h('td', {}, p.error ? `${p.error.error_code}: ${p.error.error_description}` : '')
+      return h(
+        'tr',
+        { 'data-testid': 'payment-row', 'data-id': p.id, class: changed.has(p.id) ? 'changed' : undefined },
+        h('td', {}, p.created_at),
+        h('td', {}, idCell(p.id)),
+        h('td', {}, p.direction),
+        h('td', {}, h('span', { class: 'id' }, p.account_id), h('br'), h('span', { class: 'muted' }, entityName(p.entity_id))),
+        h('td', {}, key?.key_value ? `${key.key_type ?? ''} ${key.key_value}` : ''),
+        h('td', { class: 'num', 'data-testid': 'payment-amount' }, L.formatMoney(p.amount)),
+        h('td', {}, badge(p.status, 'payment-status')),
+        actions,
+      )
+    }),
+  )
+}
+
+function setUpPayments(): void {
+  const form = byId<HTMLFormElement>('inbound-form')
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void run(async () => {
+      const f = formFields(form)
+      const built = L.inboundPaymentBody({ accountId: f.accountId ?? '', amount: f.amount ?? '', senderName: f.senderName ?? '' })
+      if ('error' in built) throw new Error(built.error)
+      const payment = await api<L.PaymentView>('POST', '/_mock/simulations/inbound-payment', built.body)
+      say(`Inbound payment ${payment.id}: ${payment.status}, ${L.formatMoney(payment.amount)}.`)
+    })
+  })
+  for (const id of ['payments-status', 'payments-direction']) {
+    byId(id).addEventListener('change', () => {
+      paymentsPage = 1
+      void refreshNow()
+    })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests (the journal)
+
+interface JournalEntry {
+  trace_id: string
+  method: string
+  url: string
+  status: number
+  duration_ms: number
+  at: string
+  request_body: unknown
+  request_body_omitted?: boolean
+}
+
+const openBodies = new Set<string>()
+let lastRequestsSignature = ''
+
+async function refreshRequests(): Promise<void> {
+  const form = byId<HTMLFormElement>('requests-filter')
+  const f = formFields(form)
+  const built = L.journalQuery({ path: f.path ?? '', status: f.status ?? '', method: f.method ?? '' })
+  if ('error' in built) {
+    say(built.error, true)
+    return
+  }
+  const res = await api<{ requests: JournalEntry[] }>('GET', `/_mock/requests?${built.query}`)
+  const signature = JSON.stringify(res.requests.map((r) => r.trace_id))
+  if (signature === lastRequestsSignature) return
+  lastRequestsSignature = signature
+  const body = byId('requests-body')
+  if (res.requests.length === 0) {
+    body.replaceChildren(emptyRow(5, 'No /v1 requests match (yet).'))
+    return
+  }
+  body.replaceChildren(
+    ...res.requests.map((r) => {
+      const details = h(
+        'details',
+        { 'data-trace': r.trace_id },
+        h('summary', {}, r.url),
+        h('div', { class: 'muted' }, `trace_id ${r.trace_id}`),
+        h('pre', {}, r.request_body_omitted ? '(body over 64 KiB, not kept)' : L.formatBody(r.request_body)),
+      )
+      if (openBodies.has(r.trace_id)) details.setAttribute('open', '')
+      return h(
+        'tr',
+        { 'data-testid': 'request-row', 'data-status': String(r.status) },
+        h('td', {}, r.at),
+        h('td', { 'data-testid': 'request-method' }, r.method),
+        h('td', { 'data-testid': 'request-path' }, details),
+        h('td', {}, h('span', { class: L.statusClass(r.status), 'data-testid': 'request-status' }, String(r.status))),
+        h('td', { class: 'num' }, L.formatDuration(r.duration_ms)),
+      )
+    }),
+  )
+}
+
+function setUpRequests(): void {
+  const form = byId<HTMLFormElement>('requests-filter')
+  form.addEventListener('input', () => {
+    lastRequestsSignature = ''
+    void refreshNow()
+  })
+  form.addEventListener('submit', (event) => event.preventDefault())
+  // `toggle` does not bubble: listen in the capture phase to remember which bodies are open.
+  byId('requests-body').addEventListener(
+    'toggle',
+    (event) => {
+      const details = event.target as HTMLDetailsElement
+      const trace = details.dataset.trace
+      if (!trace) return
+      if (details.open) openBodies.add(trace)
+      else openBodies.delete(trace)
+    },
+    true,
+  )
+  byId('requests-clear').addEventListener('click', () =>
+    void run(async () => {
+      await api('DELETE', '/_mock/requests')
+      say('Journal cleared.')
+    }),
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults and clock
+
+let lastFaultsSignature = ''
+
+async function refreshFaults(): Promise<void> {
+  const [clock, faults] = await Promise.all([api<{ now: string; frozen: boolean }>('GET', '/_mock/clock'), api<{ faults: L.FaultRule[] }>('GET', '/_mock/faults')])
+  byId('clock-now').textContent = clock.now
+  byId('clock-frozen').textContent = clock.frozen ? 'frozen (nothing settles until it moves)' : 'running'
+  const signature = JSON.stringify(faults.faults)
+  if (signature === lastFaultsSignature) return
+  lastFaultsSignature = signature
+  const body = byId('faults-body')
+  if (faults.faults.length === 0) {
+    body.replaceChildren(emptyRow(5, 'No fault rules.'))
+    return
+  }
+  body.replaceChildren(
+    ...faults.faults.map((rule) =>
+      h(
+        'tr',
+        { 'data-testid': 'fault-row', 'data-id': rule.id },
+        h('td', {}, idCell(rule.id)),
+        h('td', {}, L.describeFaultMatch(rule)),
+        h('td', {}, L.describeFaultEffect(rule)),
+        h('td', {}, rule.builtin ? 'yes' : 'no'),
+        h(
+          'td',
+          {},
+          button('Remove', 'fault-remove', async () => {
+            await api('DELETE', `/_mock/faults/${rule.id}`)
+            say(`Removed rule ${rule.id}.`)
+          }),
+        ),
+      ),
+    ),
+  )
+}
+
+async function moveClock(body: { set?: string; advance_seconds?: number; freeze?: boolean }, what: string): Promise<void> {
+  const clock = await api<{ now: string; frozen: boolean }>('POST', '/_mock/clock', body)
+  say(`${what}: the mock's clock is now ${clock.now}${clock.frozen ? ' (frozen)' : ''}.`)
+}
+
+function setUpFaults(): void {
+  const buttons = byId('clock-buttons')
+  for (const step of L.CLOCK_STEPS) buttons.append(button(step.label, `clock-advance-${step.seconds}`, () => moveClock({ advance_seconds: step.seconds }, `Advanced ${step.label.replace(/^\+/, '')}`)))
+  byId('clock-freeze').addEventListener('click', () => void run(() => moveClock({ freeze: true }, 'Frozen')))
+  byId('clock-unfreeze').addEventListener('click', () => void run(() => moveClock({ freeze: false }, 'Unfrozen')))
+  const setForm = byId<HTMLFormElement>('clock-set')
+  setForm.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void run(() => moveClock({ set: (formFields(setForm).set ?? '').trim() }, 'Set'))
+  })
+  const form = byId<HTMLFormElement>('fault-form')
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void run(async () => {
+      const f = formFields(form)
+      const built = L.faultRuleBody({
+        method: f.method ?? '',
+        path: f.path ?? '',
+        accountId: f.accountId ?? '',
+        keyValue: f.keyValue ?? '',
+        status: f.status ?? '',
+        code: f.code ?? '',
+        message: f.message ?? '',
+        delayMs: f.delayMs ?? '',
+        times: f.times ?? '',
+      })
+      if ('error' in built) throw new Error(built.error)
+      const rule = await api<L.FaultRule>('POST', '/_mock/faults', built.body)
+      say(`Added rule ${rule.id}: ${L.describeFaultMatch(rule)} → ${L.describeFaultEffect(rule)}.`)
+    })
+  })
+  byId('faults-clear').addEventListener('click', () =>
+    void run(async () => {
+      await api('DELETE', '/_mock/faults')
+      say('Removed every rule but the built-in ones.')
+    }),
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks
+
+interface WebhookEndpoint {
+  id: string
+  url: string
+  mode: string
+  events: string[] | null
+  entity_id: string | null
+  source: string
+}
+
+let lastWebhooksSignature = ''
+
+async function refreshWebhooks(): Promise<void> {
+  const [endpoints, deliveries] = await Promise.all([
+    api<{ webhooks: WebhookEndpoint[] }>('GET', '/_mock/webhooks'),
+    api<{ deliveries: L.Delivery[] }>('GET', '/_mock/webhooks/deliveries?limit=100'),
+  ])
+  const signature = JSON.stringify([endpoints, deliveries])
+  if (signature === lastWebhooksSignature) return
+  lastWebhooksSignature = signature
+  const hooks = byId('webhooks-body')
+  hooks.replaceChildren(
+    ...(endpoints.webhooks.length === 0
+      ? [emptyRow(6, 'No endpoint: set WEBHOOK_URL, or add one above.')]
+      : endpoints.webhooks.map((w) =>
+          h(
+            'tr',
+            { 'data-testid': 'webhook-row' },
+            h('td', {}, idCell(w.id)),
+            h('td', {}, w.url),
+            h('td', {}, w.mode),
+            h('td', {}, w.events ? w.events.join(', ') : 'every type'),
+            h('td', {}, w.entity_id ? entityName(w.entity_id) : 'every entity'),
+            h(
+              'td',
+              {},
+              w.source === 'control'
+                ? button('Remove', 'webhook-remove', async () => {
+                    await api('DELETE', `/_mock/webhooks/${encodeURIComponent(w.id)}`)
+                    say(`Removed endpoint ${w.url}.`)
+                  })
+                : 'WEBHOOK_URL',
+            ),
+          ),
+        )),
+  )
+  const list = byId('deliveries-body')
+  list.replaceChildren(
+    ...(deliveries.deliveries.length === 0
+      ? [emptyRow(6, 'No delivery attempts yet.')]
+      : deliveries.deliveries.map((d) => {
+          const outcome = L.deliveryOutcome(d)
+          return h(
+            'tr',
+            { 'data-testid': 'delivery-row' },
+            h('td', {}, d.at),
+            h('td', {}, d.type),
+            h('td', {}, h('span', { class: 'id' }, d.event_id)),
+            h('td', {}, d.url),
+            h('td', { class: 'num' }, String(d.attempt)),
+            h('td', {}, h('span', { class: outcome.cls }, outcome.text)),
+          )
+        })),
+  )
+}
+
+function setUpWebhooks(): void {
+  const form = byId<HTMLFormElement>('webhook-form')
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void run(async () => {
+      const f = formFields(form)
+      const added = await api<WebhookEndpoint>('POST', '/_mock/webhooks', { url: (f.url ?? '').trim(), secret: f.secret ?? '', mode: f.mode ?? 'retry' })
+      say(`Added endpoint ${added.id}.`)
+      form.reset()
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tabs and polling
+
+const refreshers: Record<Panel, () => Promise<void>> = {
+  accounts: refreshAccounts,
+  payments: refreshPayments,
+  requests: refreshRequests,
+  faults: refreshFaults,
+  webhooks: refreshWebhooks,
+}
+
+let current: Panel = 'accounts'
+let inFlight: Promise<void> | undefined
+let pollFailed = false
+
+/** Refreshes the visible panel now (or right after the refresh under way). */
+async function refreshNow(): Promise<void> {
+  if (inFlight) await inFlight
+  if (!byId('token-form').hidden) return
+  inFlight = (async () => {
+    try {
+      await refreshers[current]()
+      if (pollFailed) {
+        pollFailed = false
+        say('Connected again.')
+      }
+    } catch (error) {
+      if (error instanceof TokenPending) return
+      pollFailed = true
+      say(error instanceof ApiError ? `Refresh failed: ${error.message}` : 'The mock does not answer: is it still running?', true)
+    } finally {
+      inFlight = undefined
+    }
+  })()
+  await inFlight
+}
+
+function show(panel: Panel): void {
+  current = panel
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')) {
+    const selected = tab.dataset.panel === panel
+    tab.setAttribute('aria-selected', String(selected))
+    byId(`panel-${tab.dataset.panel ?? ''}`).hidden = !selected
+  }
+  // A panel shown again redraws from fresh data.
+  lastAccountsSignature = lastPaymentsSignature = lastRequestsSignature = lastFaultsSignature = lastWebhooksSignature = ''
+  if (location.hash !== `#${panel}`) history.replaceState(null, '', `#${panel}`)
+  void refreshNow()
+}
+
+function isPanel(name: string): name is Panel {
+  return name in refreshers
+}
+
+function start(): void {
+  setUpTokenForm()
+  setUpAccounts()
+  setUpPayments()
+  setUpRequests()
+  setUpFaults()
+  setUpWebhooks()
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')) {
+    tab.addEventListener('click', () => show(tab.dataset.panel as Panel))
+  }
+  const fromHash = location.hash.slice(1)
+  show(isPanel(fromHash) ? fromHash : 'accounts')
+  setInterval(() => {
+    if (!inFlight && !document.hidden) void refreshNow()
+  }, POLL_MS)
+}
+
+start()

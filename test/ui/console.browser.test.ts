@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import t from 'tap'
+import { PACKAGE_ROOT } from '../../src/config.js'
+import { startPassportMock } from '../../src/testing.js'
+
+// Issue 6: the QA console in a real browser, the machine's Debian Chromium (.ci/run installs it).
+// Outside CI the test skips when no browser can start; with CI=true that is a failure.
+
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const ADMIN_TOKEN = 'qa-console-admin-6'
+/** Every wait is bounded: the page polls each second, so 10 s is ten refreshes. */
+const WAIT = { timeout: 10000 }
+const SCREENSHOT = join(PACKAGE_ROOT, 'artifacts', 'qa-console.png')
+
+const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
+const DOCS_ACCOUNT = '6c23f053-0e1a-46b4-b902-97ba47e351bc'
+/** A well-formed PHONE registered nowhere: the payment settles to an outside bank (README). */
+const OUTSIDE_PHONE = '3109876543'
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'passport-mock-chromium-'))
+let context: BrowserContext | undefined
+let launchError: string | undefined
+try {
+  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000 })
+} catch (error) {
+  launchError = error instanceof Error ? error.message.split('\n')[0] : String(error)
+}
+t.teardown(async () => {
+  await context?.close()
+  rmSync(userDataDir, { recursive: true, force: true })
+})
+
+if (launchError !== undefined && process.env.CI === 'true') {
+  t.fail(`Chromium (${CHROMIUM}) could not start in CI: ${launchError}`)
+}
+
+async function json(res: Response): Promise<Record<string, any>> {
+  return (await res.json()) as Record<string, any>
+}
+
+const skip = launchError === undefined ? false : `no browser could start (${CHROMIUM}: ${launchError}); install Debian's chromium, or run with CI=true to make this a failure`
+
+t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule fail a request', { skip }, async (t) => {
+  const mock = await startPassportMock({ mockAdminToken: ADMIN_TOKEN })
+  t.teardown(() => mock.close())
+  const admin = { 'x-mock-admin-token': ADMIN_TOKEN, 'content-type': 'application/json' }
+  const page: Page = context!.pages()[0] ?? (await context!.newPage())
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`)
+
+  // 1. The console asks for the admin token once, in the page, and keeps it for the tab.
+  await page.goto(`${mock.url}/_mock/ui`)
+  await byTestId('token-form').waitFor({ state: 'visible', ...WAIT })
+  t.equal(await byTestId('token-error').textContent(), '', 'the first prompt blames nobody')
+  await byTestId('token-input').fill(`${ADMIN_TOKEN}-typo`)
+  await byTestId('token-submit').click()
+  await page.locator('[data-testid="token-error"]', { hasText: 'That token was refused' }).waitFor(WAIT)
+  t.ok(await byTestId('token-form').isVisible(), 'a wrong token is asked for again')
+  await byTestId('token-input').fill(ADMIN_TOKEN)
+  await byTestId('token-submit').click()
+  await byTestId('token-form').waitFor({ state: 'hidden', ...WAIT })
+  await page.locator('[data-testid="account-row"]').first().waitFor(WAIT)
+  t.ok(await page.locator(`[data-testid="account-row"][data-id="${DOCS_ACCOUNT}"]`).count(), 'the fixtures’ accounts are listed')
+
+  // 2. One click seeds a BLOCKED account; the table shows it with its exact balance.
+  await byTestId('seed-blocked').click()
+  const createdId = page.locator('[data-testid="created"][data-kind="account"] [data-testid="id"]')
+  await createdId.waitFor(WAIT)
+  const blockedId = (await createdId.textContent())!
+  t.match(blockedId, /^[0-9a-f-]{36}$/, 'the created id is shown')
+  const row = page.locator(`[data-testid="account-row"][data-id="${blockedId}"]`)
+  await row.waitFor(WAIT)
+  t.equal(await row.locator('[data-testid="account-status"]').textContent(), 'BLOCKED')
+  t.equal(await row.locator('[data-testid="account-available"]').textContent(), '500.25 COP')
+  t.equal(await row.locator('[data-testid="account-pending"]').textContent(), '0 COP')
+  const seeded = await json(await fetch(`${mock.url}/_mock/accounts?status=BLOCKED&page_size=100`, { headers: admin }))
+  t.match(
+    seeded.accounts.find((a: { id: string }) => a.id === blockedId),
+    { status: 'BLOCKED', available_balance: { value: '500.25', currency: 'COP' } },
+    'the API agrees with the page',
+  )
+
+  // 3. A payment through /v1: PROCESSING while the clock is frozen (frozen with the page's button), SETTLED once it runs.
+  await byTestId('tab-faults').click()
+  await byTestId('clock-freeze').click()
+  await page.locator('[data-testid="clock-frozen"]', { hasText: 'frozen' }).waitFor(WAIT)
+  const token = (
+    await json(
+      await fetch(`${mock.url}/v1/iam/oauth/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: mock.clientId, client_secret: mock.clientSecret, grant_type: 'client_credentials' }),
+      }),
+    )
+  ).access_token as string
+  const v1 = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const resolution = await json(
+    await fetch(`${mock.url}/v1/resolve-key`, { method: 'POST', headers: v1, body: JSON.stringify({ customer_id: DOCS_CUSTOMER, key: { key_type: 'PHONE', key_value: OUTSIDE_PHONE } }) }),
+  )
+  const paid = await fetch(`${mock.url}/v1/payments/breb`, {
+    method: 'POST',
+    headers: v1,
+    body: JSON.stringify({ account_id: DOCS_ACCOUNT, resolution_id: resolution.id, amount: { value: '10.50', currency: 'COP' } }),
+  })
+  const payment = await json(paid)
+  t.equal(payment.status, 'PROCESSING', `the payment is accepted (${paid.status})`)
+
+  await byTestId('tab-payments').click()
+  const paymentRow = page.locator(`[data-testid="payment-row"][data-id="${payment.id}"]`)
+  await paymentRow.waitFor(WAIT)
+  t.equal(await paymentRow.locator('[data-testid="payment-status"]').textContent(), 'PROCESSING')
+  t.equal(await paymentRow.locator('[data-testid="payment-amount"]').textContent(), '10.50 COP')
+  t.equal(await paymentRow.locator('[data-testid="payment-settle"]').count(), 1, 'a PROCESSING payment can be settled by hand')
+
+  const unfrozen = await fetch(`${mock.url}/_mock/clock`, { method: 'POST', headers: admin, body: JSON.stringify({ freeze: false }) })
+  t.equal(unfrozen.status, 200, 'the clock runs again (SETTLEMENT_DELAY_MS, 1 s)')
+  await paymentRow.locator('[data-testid="payment-status"]', { hasText: 'SETTLED' }).waitFor(WAIT)
+  t.equal(await paymentRow.getAttribute('class'), 'changed', 'the row that changed is highlighted')
+  t.equal(await paymentRow.locator('[data-testid="payment-settle"]').count(), 0, 'no settle button once SETTLED')
+
+  // 4. A fault rule added in the page fails the next matching request, and the journal shows it.
+  await byTestId('tab-faults').click()
+  await byTestId('fault-method').selectOption('GET')
+  await byTestId('fault-path').fill('/v1/accounts/:account_id')
+  await byTestId('fault-status').fill('503')
+  await byTestId('fault-times').fill('1')
+  await byTestId('fault-submit').click()
+  await page.locator('[data-testid="fault-row"]', { hasText: '503 service_unavailable' }).waitFor(WAIT)
+  const failed = await fetch(`${mock.url}/v1/accounts/${blockedId}`, { headers: v1 })
+  t.equal(failed.status, 503, 'the next balance read fails')
+  t.match(await json(failed), { code: 'service_unavailable', http_code: 503 })
+
+  await byTestId('tab-requests').click()
+  const failedRow = page.locator('[data-testid="request-row"][data-status="503"]', { hasText: blockedId })
+  await failedRow.waitFor(WAIT)
+  t.equal(await failedRow.locator('[data-testid="request-method"]').textContent(), 'GET')
+  t.equal(await failedRow.locator('[data-testid="request-status"]').getAttribute('class'), 's5xx', 'coloured as a server error')
+  t.equal(await page.locator('[data-testid="request-row"]').first().getAttribute('data-status'), '503', 'newest first')
+  await failedRow.locator('summary').click()
+  t.match(await failedRow.locator('pre').textContent(), '(no body)', 'the body opens on click')
+
+  mkdirSync(join(PACKAGE_ROOT, 'artifacts'), { recursive: true })
+  await page.screenshot({ path: SCREENSHOT, fullPage: true })
+  t.comment(`screenshot: ${SCREENSHOT}`)
+
+  await byTestId('requests-status').fill('5xx')
+  // A string runs in the page (this file is type-checked without the DOM's types).
+  await page.waitForFunction(
+    `(() => { const rows = [...document.querySelectorAll('[data-testid="request-row"]')]; return rows.length > 0 && rows.every((r) => r.dataset.status.startsWith('5')) })()`,
+    undefined,
+    WAIT,
+  )
+  t.pass('the status filter keeps only 5xx rows')
+
+  // 5. The token is kept for the tab: a reload asks nothing.
+  await page.reload()
+  await page.locator('[data-testid="request-row"]').first().waitFor(WAIT)
+  t.ok(await byTestId('token-form').isHidden(), 'no second token prompt after a reload')
+
+  t.same(pageErrors, [], 'no script error in the page')
+})
