@@ -18,7 +18,9 @@ export function createSerializerCompiler(): FastifySerializerCompiler<unknown> {
     const key = route.schema as object
     let serialize = serializers.get(key)
     if (!serialize) {
-      serialize = build(route as never)
+      // Built on first use, not at boot (issue 5: most of a cold start's serializer time).
+      let built: Serialize | undefined
+      serialize = (data) => (built ??= build(route as never))(data)
       serializers.set(key, serialize)
     }
     return serialize
