@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
+import { expectError } from '../helpers/errors.js'
 import { expectMatchesSpec, matchPath } from '../helpers/openapi.js'
 
 /** CONTRACT §3, §4 and §5: every JSON route of this stage, as OpenAPI writes it. */
@@ -196,6 +197,23 @@ t.test('serves Swagger UI as HTML at /documentation', async (t) => {
   t.match(res.headers['content-type'], /^text\/html/)
   t.match(res.body, /<html/i)
   t.match(res.body, /swagger-ui/)
+})
+
+t.test('serves Swagger UI’s files, the document as YAML, and the contract’s 404 for an unknown file', async (t) => {
+  const { app } = await buildTestApp(t)
+  const css = await app.inject({ url: '/documentation/static/swagger-ui.css' })
+  t.equal(css.statusCode, 200)
+  t.match(css.headers['content-type'], /^text\/css/)
+  t.ok(css.rawPayload.length > 10_000, 'the stylesheet itself')
+  const init = await app.inject({ url: '/documentation/static/swagger-initializer.js' })
+  t.equal(init.statusCode, 200)
+  t.match(init.body, "resolveUrl('./json')", 'the page loads the document the app serves, next to it')
+  const yaml = await app.inject({ url: '/documentation/yaml' })
+  t.equal(yaml.statusCode, 200)
+  t.match(yaml.headers['content-type'], /^application\/x-yaml/)
+  t.match(yaml.body, /^openapi: 3\.1\.0$/m)
+  const missing = await app.inject({ url: '/documentation/static/no-such-file.js' })
+  expectError(t, missing, 404, 'route_not_found', 'NOT_FOUND', 'No route matches this path', '')
 })
 
 t.test('picks the documented path that matches, literal segments first', async (t) => {
