@@ -54,6 +54,11 @@ t.test('copies every tsconfig the build script compiles, and the console sources
   const copied = build.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => i.args.split(/\s+/).slice(0, -1))
   for (const project of [...projects, 'tsconfig.json']) t.ok(copied.includes(project), `${project} is copied before the build`)
   t.ok(copied.includes('src'), 'src (with src/ui’s html and css) is copied')
+  // The build's last step bundles dist/server.js (issue 5): its script must be there too.
+  for (const script of pkg.scripts.build!.matchAll(/node (scripts\/\S+)/g)) {
+    t.ok(copied.includes(script[1]!) || copied.includes('scripts'), `${script[1]} is copied before the build`)
+  }
+  t.match(pkg.scripts.build, /node scripts\/build\.mjs/, 'the build runs scripts/build.mjs')
 })
 
 t.test('runs as a non-root user with the container defaults of CONTRACT §7', async (t) => {

@@ -79,6 +79,32 @@ t.test('serves the docs example account from a pruned production install with th
   t.equal(consoleScript.status, 200)
   t.equal(consoleScript.headers.get('content-type'), 'text/javascript; charset=utf-8')
 
+  // Issue 5: dist/server.js is one bundled file; what it leaves out (Swagger UI, loaded on first
+  // use; faker, for a seed with generated fields) must load from the pruned node_modules.
+  const docsPage = await fetch(`${url}/documentation`)
+  t.equal(docsPage.status, 200)
+  t.match(await docsPage.text(), /swagger-ui/)
+  const docsCss = await fetch(`${url}/documentation/static/swagger-ui.css`)
+  t.equal(docsCss.status, 200)
+  t.equal((await docsCss.text()).length > 10_000, true, 'Swagger UI’s stylesheet')
+  const seeded = await fetch(`${url}/_mock/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customers: [{}] }) })
+  t.equal(seeded.status, 200, 'a seed that generates a customer with faker')
+  const bearerJson = { 'content-type': 'application/json', authorization: `Bearer ${access_token}` }
+  const key = await fetch(`${url}/v1/keys`, {
+    method: 'POST',
+    headers: bearerJson,
+    body: JSON.stringify({ account_id: '6c23f053-0e1a-46b4-b902-97ba47e351bc', key: { key_type: 'PHONE', key_value: '3157770042' } }),
+  })
+  t.equal(key.status, 200, 'a key for the QR code')
+  const { id: keyId } = (await key.json()) as { id: string }
+  const qr = await fetch(`${url}/v1/qrcodes`, {
+    method: 'POST',
+    headers: bearerJson,
+    body: JSON.stringify({ key_id: keyId, customer_id: 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e', type: 'STATIC', channel: 'POS', vat: { vat_type: 'FIXED', vat_value: '0' }, inc: { inc_type: 'FIXED', inc_value: '0' } }),
+  })
+  t.equal(qr.status, 200, 'a QR code, drawn by qrcode')
+  t.match(await qr.json(), { qr_code_image: /^iVBORw0KGgo/ }, 'a PNG')
+
   const port = new URL(url).port
   const healthy = spawnSync(healthcheck[0]!, healthcheck.slice(1), { env: { ...process.env, PORT: port }, timeout: 10000 })
   t.equal(healthy.status, 0, 'the HEALTHCHECK command passes against the running server')
