@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** SHA-256 hex: how access tokens are stored (CONTRACT §3: never the token itself). */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
+  // The one-shot crypto.hash (Node 20.12+) skips the Hash object: about a µs per request.
+  return hash('sha256', text, 'hex')
 }
 
 /** 256 random bits as 64 lowercase hex characters, like the real API's opaque tokens. */

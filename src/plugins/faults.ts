@@ -23,7 +23,13 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 /** The strings among some values (a repeated query parameter is an array of them). */
 function strings(...values: unknown[]): string[] {
-  return values.flat().filter((v): v is string => typeof v === 'string')
+  // A plain loop: it runs on every /v1 request, and flat() + filter() cost more than the rest.
+  const found: string[] = []
+  for (const value of values) {
+    if (typeof value === 'string') found.push(value)
+    else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') found.push(item)
+  }
+  return found
 }
 
 /**
