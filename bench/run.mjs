@@ -40,6 +40,10 @@ const PAYER_BALANCE = 1_000_000_000 // whole pesos on the one paying account
 const CLIENT = { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' }
 
 const children = new Set()
+// Even if this process dies (an uncaught error, a closed stderr), no server outlives it.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL')
+})
 const tmp = mkdtempSync(join(os.tmpdir(), 'passport-mock-bench-'))
 const log = (...parts) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${parts.join(' ')}\n`)
 const median = (xs) => {
@@ -103,11 +107,11 @@ async function waitHttp(url, child, timeoutMs = 20000) {
 }
 
 /** Starts `node dist/server.js` as `npm start` does: default configuration but the given env. */
-async function startMock(dbPath, extraEnv = {}, nodeArgs = []) {
+async function startMock(dbPath, extraEnv = {}, nodeArgs = [], entry = [SERVER]) {
   const port = await freePort()
   const env = { ...process.env, PORT: String(port), HOST, DATABASE_PATH: dbPath, ...extraEnv }
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
-  const child = spawnChild([...nodeArgs, SERVER], env)
+  const child = spawnChild([...nodeArgs, ...entry], env)
   const url = `http://${HOST}:${port}`
   await waitHttp(`${url}/_mock/health`, child)
   return { child, url, pid: child.pid }
@@ -560,7 +564,9 @@ async function profile(tpl, name, drive) {
   mkdirSync(OUT, { recursive: true })
   const before = new Set(readdirSync(OUT))
   const dbPath = copyDb(tpl.db, `profile-${name.replace(/[^a-z]+/gi, "-")}`)
-  const m = await startMock(dbPath, { LOG_LEVEL: 'warn' }, ['--cpu-prof', `--cpu-prof-dir=${OUT}`])
+  // `passport-mock serve` runs the same server from tsc's separate modules (dist/server.js is one
+  // bundled file), so the profile can name the package each function comes from.
+  const m = await startMock(dbPath, { LOG_LEVEL: 'warn' }, ['--cpu-prof', `--cpu-prof-dir=${OUT}`], [CLI, 'serve'])
   try {
     await drive(m, await token(m.url), dbPath)
   } finally {
