@@ -45,6 +45,8 @@ export interface AppDeps {
   realNowMs?: () => number
   /** Where JSON log lines go (default stdout); tests capture the log through it. */
   logStream?: NodeJS.WritableStream
+  /** The constant-time secret comparison (default secretsEqual); tests watch its call path. */
+  compareSecrets?: (given: string, expected: string) => boolean
 }
 
 /** CONTRACT §4: settlement follows the mock clock closely enough at a tenth of a second. */
@@ -69,7 +71,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
   const clock = new MockClock(deps.timeSource ?? systemTime)
   let log: ((error: unknown) => void) | undefined
-  const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error) })
+  const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error), compareSecrets: deps.compareSecrets })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
   } catch (error) {

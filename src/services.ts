@@ -31,6 +31,7 @@ import { ViewsStore } from './control/views/views.store.js'
 import { SeedService } from './control/state/seed.service.js'
 import { StateService } from './control/state/state.service.js'
 import { DatabaseState } from './database/state.js'
+import { secretsEqual } from './core/secrets.js'
 import { Sweeper } from './sweeper.js'
 import { EventsService } from './webhooks/events.service.js'
 import { WebhooksStore } from './webhooks/webhooks.store.js'
@@ -46,9 +47,11 @@ export interface ServiceDeps {
   realNowMs?: () => number
   /** Where the sweeper reports a task that threw. */
   onSweepError?: (error: unknown) => void
+  /** The constant-time comparison of client secrets and the admin token; a test may watch it. */
+  compareSecrets?: (given: string, expected: string) => boolean
 }
 
-export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined }: ServiceDeps): Services {
+export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, compareSecrets = secretsEqual }: ServiceDeps): Services {
   const stores = {
     identity: new IdentityStore(db),
     tokens: new TokensStore(db),
@@ -91,7 +94,8 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     clock,
     config,
     stores,
-    tokens: new TokensService(stores.tokens, stores.identity, clock, config.tokenTtlSeconds),
+    tokens: new TokensService(stores.tokens, stores.identity, clock, config.tokenTtlSeconds, compareSecrets),
+    compareSecrets,
     customers,
     accounts,
     keys: new KeysService(stores.keys, accounts, clock),
@@ -153,6 +157,8 @@ export interface Services {
   /** Runs due settlements and webhook sends; tests call `runDue()` themselves. */
   sweeper: Sweeper
   realNowMs: () => number
+  /** Compares a given secret with the expected one in constant time (client secrets, the admin token). */
+  compareSecrets: (given: string, expected: string) => boolean
   /** `/_mock/webhooks`: endpoints and the attempt log. */
   webhooks: WebhooksService
   /** Sends due webhook jobs (a sweeper task); `idle()` waits for sends in flight. */

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import { PassportError } from '../core/errors.js'
-import { secretsEqual } from '../core/secrets.js'
 import type { Services } from '../services.js'
 import { clockRoutes } from './clock/clock.routes.js'
 import { faultsRoutes } from './faults/faults.routes.js'
@@ -32,7 +31,7 @@ export async function controlPlane(app: FastifyInstance, { services }: { service
       if (request.routeOptions.config.adminExempt) return
       const given = request.headers['x-mock-admin-token']
       if (given === undefined) throw new PassportError('admin_token_required')
-      if (Array.isArray(given) || !secretsEqual(given, adminToken)) throw new PassportError('invalid_admin_token')
+      if (Array.isArray(given) || !services.compareSecrets(given, adminToken)) throw new PassportError('invalid_admin_token')
     })
   }
   await app.register(healthRoutes)

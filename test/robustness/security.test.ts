@@ -4,6 +4,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { ManualTime } from '../../src/core/clock.js'
+import { secretsEqual } from '../../src/core/secrets.js'
 import { bearer, CLIENTS } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectError } from '../helpers/errors.js'
@@ -135,6 +136,42 @@ async function foreignView(app: FastifyInstance, other: Headers, f: Foreign) {
   for (const url of urls) out[url] = await ok(app.inject({ url, headers: other }), url)
   return out
 }
+
+t.test('the admin token and client secrets are checked by the one constant-time comparison, whatever the guess', async (t) => {
+  // The call path, not the clock (issue 5): a spy around the real secretsEqual sees every check.
+  const calls: Array<{ given: string; expected: string; result: boolean }> = []
+  const compareSecrets = (given: string, expected: string) => {
+    const result = secretsEqual(given, expected)
+    calls.push({ given, expected, result })
+    return result
+  }
+  const ADMIN_TOKEN = 'admin-token-call-path-5'
+  const config = { ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' as const, mockAdminToken: ADMIN_TOKEN }
+  const app = await buildApp(config, { timeSource: new ManualTime('2026-01-15T12:00:00.000Z'), sweepIntervalMs: 0, sleep: async () => {}, compareSecrets })
+  t.teardown(() => app.close())
+
+  const guesses = ['x', 'admin-token-call-path-4', 'admin-token-call-path-5-and-more', '', ADMIN_TOKEN]
+  for (const guess of guesses) {
+    calls.length = 0
+    const res = await app.inject({ url: '/_mock/clock', headers: { 'x-mock-admin-token': guess } })
+    t.equal(res.statusCode, guess === ADMIN_TOKEN ? 200 : 401, `guess ${JSON.stringify(guess)}`)
+    t.same(calls, [{ given: guess, expected: ADMIN_TOKEN, result: guess === ADMIN_TOKEN }], 'one comparison, through secretsEqual')
+  }
+
+  // Client secrets: a wrong secret and an unknown client both cost one comparison.
+  for (const [client_id, client_secret, expected] of [
+    [CLIENTS.admin.client_id, 'wrong', CLIENTS.admin.client_secret],
+    ['no-such-client', 'whatever', undefined],
+  ] as const) {
+    calls.length = 0
+    const res = await app.inject({ method: 'POST', url: TOKENS, payload: { client_id, client_secret, grant_type: 'client_credentials' } })
+    t.equal(res.statusCode, 401)
+    t.equal(calls.length, 1, `one comparison for ${client_id}`)
+    t.equal(calls[0]?.given, client_secret)
+    if (expected !== undefined) t.equal(calls[0]?.expected, expected)
+    else t.not(calls[0]?.expected, client_secret, 'an unknown client is compared against a stand-in secret')
+  }
+})
 
 t.test('another entity can neither read nor change the objects of an entity through any /v1 route with a path id', async (t) => {
   const { app } = await buildTestApp(t)
