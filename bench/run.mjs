@@ -300,10 +300,23 @@ async function main() {
   const sample = await json('GET', `${mocks.warn.url}/v1/accounts/${tpl.ids[1]}`, undefined, { authorization: `Bearer ${auth.warn}` })
   if (sample.status !== 200) throw new Error(`GET account: ${sample.status}`)
   const floor = await startFloor(JSON.stringify(sample.body))
+  // Two references between the floor and the mock (bench/reference-server.mjs): Fastify alone,
+  // and the issue's naive Fastify + better-sqlite3 prototype reading the same file.
+  const reference = async (mode, env) => {
+    const port = await freePort()
+    const child = spawnChild([join(ROOT, 'bench', 'reference-server.mjs'), mode], { ...process.env, PORT: String(port), HOST, ...env })
+    const url = `http://${HOST}:${port}`
+    await waitHttp(`${url}/`, child)
+    return { child, url }
+  }
+  const bareFastify = await reference('fastify', { BODY: JSON.stringify(sample.body) })
+  const naive = await reference('naive', { DATABASE_PATH: copyDb(tpl.db, 'naive') })
 
   const getById = (key) => ({ url: mocks[key].url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }], headers: { authorization: `Bearer ${auth[key]}` } } })
   const scenarios = [
     { name: 'floor: node:http, same account JSON', floor: true, url: floor.url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }] } },
+    { name: 'reference: bare Fastify, same account JSON', url: bareFastify.url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }] } },
+    { name: 'reference: naive Fastify + better-sqlite3 (no auth, no hooks)', url: naive.url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }] } },
     { name: 'GET /v1/accounts/:id, LOG_LEVEL=warn', ...getById('warn'), target: 'get' },
     { name: 'GET /v1/accounts/:id, default (info)', ...getById('info') },
     {
