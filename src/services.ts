@@ -77,6 +77,7 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const invalidateCaches = () => {
     faults.invalidate()
     stores.tokens.invalidate()
+    stores.accounts.invalidate()
   }
   const onReset: (() => void)[] = [() => clock.reset(), invalidateCaches, () => journal.clear()]
   sweeper.add(() => settlement.runDue())

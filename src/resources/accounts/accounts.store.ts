@@ -57,8 +57,21 @@ export interface AccountFilters {
   account_number?: string
 }
 
-/** Linked bank accounts and their balances, kept as TEXT minor units (CONTRACT §1). */
+/** How many accounts the store remembers by id before it starts over. */
+const CACHE_LIMIT = 20_000
+
+/**
+ * Linked bank accounts and their balances, kept as TEXT minor units (CONTRACT §1).
+ *
+ * Reads by id are remembered (issue 5: the SQLite read was the largest single cost of a GET by
+ * id). The cache only ever holds committed rows: a row read inside a transaction is not kept
+ * (it may roll back), and every write through the store forgets the row it touches before it
+ * runs, so a rollback leaves nothing stale. Changes made underneath the store (reset, state
+ * import) call `invalidate()`. One process per database file, as everywhere else.
+ */
 export class AccountsStore {
+  readonly #db: Database
+  readonly #cache = new Map<string, Readonly<Account>>()
   readonly #insert: Statement
   readonly #byId: Statement
   readonly #byNumber: Statement
@@ -66,6 +79,7 @@ export class AccountsStore {
   readonly #lister: PagedLister
 
   constructor(db: Database) {
+    this.#db = db
     this.#insert = db.prepare(
       `INSERT INTO accounts (id, entity_id, customer_id, account_number, account_type, status, available_minor, pending_minor, created_at, updated_at)
        VALUES (@id, @entity_id, @customer_id, @account_number, @account_type, @status, @available_minor, @pending_minor, @created_at, @updated_at)`,
@@ -92,8 +106,16 @@ export class AccountsStore {
   }
 
   findById(id: string): Account | undefined {
+    const cached = this.#cache.get(id)
+    if (cached) return { ...cached }
     const row = this.#byId.get(id) as AccountRow | undefined
-    return row && fromRow(row)
+    if (!row) return undefined
+    const account = fromRow(row)
+    if (!this.#db.inTransaction) {
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear()
+      this.#cache.set(id, Object.freeze({ ...account }))
+    }
+    return account
   }
 
   findByNumber(entityId: string, accountNumber: string): Account | undefined {
@@ -103,7 +125,13 @@ export class AccountsStore {
 
   /** Writes both balances; a negative one throws (minorToText), so a transaction around it rolls back. */
   setBalances(id: string, availableMinor: bigint, pendingMinor: bigint, at: string): void {
+    this.#cache.delete(id)
     this.#setBalances.run({ id, available: minorToText(availableMinor), pending: minorToText(pendingMinor), at })
+  }
+
+  /** Forgets every remembered account after the table changed underneath (reset, import). */
+  invalidate(): void {
+    this.#cache.clear()
   }
 
   list(entityId: string, filters: AccountFilters, page: PageRequest): { rows: Account[]; total: number } {
