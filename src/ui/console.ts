@@ -81,6 +81,14 @@ function formFields(form: HTMLFormElement): Record<string, string> {
   return out
 }
 
+/** A form whose submit runs `action` with its fields (through `run`: errors go to the status line). */
+function onSubmit(form: HTMLFormElement, action: (fields: Record<string, string>) => Promise<void>): void {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void run(() => action(formFields(form)))
+  })
+}
+
 /** The status line under the title: what an action did, or why it failed. */
 function say(text: string, isError = false): void {
   const line = byId('status-line')
@@ -274,24 +282,20 @@ function setUpAccounts(): void {
     )
   }
   const form = byId<HTMLFormElement>('seed-form')
-  form.addEventListener('submit', (event) => {
-    event.preventDefault()
-    void run(async () => {
-      const f = formFields(form)
-      const built = L.customSeedDocument({
-        status: f.status ?? '',
-        accountType: f.accountType ?? '',
-        available: f.available ?? '',
-        pending: f.pending ?? '',
-        customerId: f.customerId ?? '',
-        keyType: f.keyType ?? '',
-        keyValue: f.keyValue ?? '',
-        entityName: f.entityName ?? '',
-      })
-      if ('error' in built) throw new Error(built.error)
-      await seed(built.document)
-      refreshesSinceEntities = 10
+  onSubmit(form, async (f) => {
+    const built = L.customSeedDocument({
+      status: f.status ?? '',
+      accountType: f.accountType ?? '',
+      available: f.available ?? '',
+      pending: f.pending ?? '',
+      customerId: f.customerId ?? '',
+      keyType: f.keyType ?? '',
+      keyValue: f.keyValue ?? '',
+      entityName: f.entityName ?? '',
     })
+    if ('error' in built) throw new Error(built.error)
+    await seed(built.document)
+    refreshesSinceEntities = 10
   })
   for (const id of ['accounts-entity', 'accounts-status']) {
     byId(id).addEventListener('change', () => {
@@ -359,15 +363,11 @@ async function refreshPayments(): Promise<void> {
 
 function setUpPayments(): void {
   const form = byId<HTMLFormElement>('inbound-form')
-  form.addEventListener('submit', (event) => {
-    event.preventDefault()
-    void run(async () => {
-      const f = formFields(form)
-      const built = L.inboundPaymentBody({ accountId: f.accountId ?? '', amount: f.amount ?? '', senderName: f.senderName ?? '' })
-      if ('error' in built) throw new Error(built.error)
-      const payment = await api<L.PaymentView>('POST', '/_mock/simulations/inbound-payment', built.body)
-      say(`Inbound payment ${payment.id}: ${payment.status}, ${L.formatMoney(payment.amount)}.`)
-    })
+  onSubmit(form, async (f) => {
+    const built = L.inboundPaymentBody({ accountId: f.accountId ?? '', amount: f.amount ?? '', senderName: f.senderName ?? '' })
+    if ('error' in built) throw new Error(built.error)
+    const payment = await api<L.PaymentView>('POST', '/_mock/simulations/inbound-payment', built.body)
+    say(`Inbound payment ${payment.id}: ${payment.status}, ${L.formatMoney(payment.amount)}.`)
   })
   for (const id of ['payments-status', 'payments-direction']) {
     byId(id).addEventListener('change', () => {
@@ -511,30 +511,23 @@ function setUpFaults(): void {
   byId('clock-freeze').addEventListener('click', () => void run(() => moveClock({ freeze: true }, 'Frozen')))
   byId('clock-unfreeze').addEventListener('click', () => void run(() => moveClock({ freeze: false }, 'Unfrozen')))
   const setForm = byId<HTMLFormElement>('clock-set')
-  setForm.addEventListener('submit', (event) => {
-    event.preventDefault()
-    void run(() => moveClock({ set: (formFields(setForm).set ?? '').trim() }, 'Set'))
-  })
+  onSubmit(setForm, (f) => moveClock({ set: (f.set ?? '').trim() }, 'Set'))
   const form = byId<HTMLFormElement>('fault-form')
-  form.addEventListener('submit', (event) => {
-    event.preventDefault()
-    void run(async () => {
-      const f = formFields(form)
-      const built = L.faultRuleBody({
-        method: f.method ?? '',
-        path: f.path ?? '',
-        accountId: f.accountId ?? '',
-        keyValue: f.keyValue ?? '',
-        status: f.status ?? '',
-        code: f.code ?? '',
-        message: f.message ?? '',
-        delayMs: f.delayMs ?? '',
-        times: f.times ?? '',
-      })
-      if ('error' in built) throw new Error(built.error)
-      const rule = await api<L.FaultRule>('POST', '/_mock/faults', built.body)
-      say(`Added rule ${rule.id}: ${L.describeFaultMatch(rule)} → ${L.describeFaultEffect(rule)}.`)
+  onSubmit(form, async (f) => {
+    const built = L.faultRuleBody({
+      method: f.method ?? '',
+      path: f.path ?? '',
+      accountId: f.accountId ?? '',
+      keyValue: f.keyValue ?? '',
+      status: f.status ?? '',
+      code: f.code ?? '',
+      message: f.message ?? '',
+      delayMs: f.delayMs ?? '',
+      times: f.times ?? '',
     })
+    if ('error' in built) throw new Error(built.error)
+    const rule = await api<L.FaultRule>('POST', '/_mock/faults', built.body)
+    say(`Added rule ${rule.id}: ${L.describeFaultMatch(rule)} → ${L.describeFaultEffect(rule)}.`)
   })
   byId('faults-clear').addEventListener('click', () =>
     void run(async () => {
@@ -614,14 +607,10 @@ async function refreshWebhooks(): Promise<void> {
 
 function setUpWebhooks(): void {
   const form = byId<HTMLFormElement>('webhook-form')
-  form.addEventListener('submit', (event) => {
-    event.preventDefault()
-    void run(async () => {
-      const f = formFields(form)
-      const added = await api<WebhookEndpoint>('POST', '/_mock/webhooks', { url: (f.url ?? '').trim(), secret: f.secret ?? '', mode: f.mode ?? 'retry' })
-      say(`Added endpoint ${added.id}.`)
-      form.reset()
-    })
+  onSubmit(form, async (f) => {
+    const added = await api<WebhookEndpoint>('POST', '/_mock/webhooks', { url: (f.url ?? '').trim(), secret: f.secret ?? '', mode: f.mode ?? 'retry' })
+    say(`Added endpoint ${added.id}.`)
+    form.reset()
   })
 }
 
