@@ -312,6 +312,7 @@ for (const seed of SEEDS) {
         const id = pick(FLIPPABLE)
         const status = pick(STATUSES)
         app.services.db.prepare('UPDATE accounts SET status = ? WHERE id = ?').run(status, id)
+        app.services.stores.accounts.invalidate() // underneath the store's cache of accounts
         ;(accounts.get(id) as ModelAccount).status = status
         count('flip')
       }
@@ -457,6 +458,7 @@ t.test('changes nothing once a payment is SETTLED or REJECTED', async (t) => {
   t.equal(rejectedFunds.status, 'REJECTED')
   // No API for an account's status yet: the receiver is blocked in SQLite before settlement.
   app.services.db.prepare("UPDATE accounts SET status = 'BLOCKED' WHERE id = ?").run(FOREIGN_ACCOUNT)
+  app.services.stores.accounts.invalidate() // underneath the store's cache of accounts
   time.advance(SETTLEMENT_DELAY_MS)
   await app.services.sweeper.runDue()
   app.services.settlement.settle(heldSettled.id)
@@ -482,6 +484,7 @@ t.test('changes nothing once a payment is SETTLED or REJECTED', async (t) => {
 
   // The receiver is ACTIVE again: a REJECTED payment still does not come back.
   app.services.db.prepare("UPDATE accounts SET status = 'ACTIVE' WHERE id = ?").run(FOREIGN_ACCOUNT)
+  app.services.stores.accounts.invalidate()
   before.accounts = snapshot().accounts
   for (const ms of [0, SETTLEMENT_DELAY_MS, 24 * 60 * 60 * 1000]) {
     time.advance(ms)

@@ -151,6 +151,8 @@ async function advance(app: FastifyInstance, time: { advance(ms: number): void }
  */
 function setAccountStatus(app: FastifyInstance, id: string, status: string) {
   app.services.db.prepare('UPDATE accounts SET status = ? WHERE id = ?').run(status, id)
+  // Underneath the store, which remembers accounts it has read (issue 5): tell it.
+  app.services.stores.accounts.invalidate()
 }
 
 function payError(t: Test, res: LightMyRequestResponse, status: number, code: string, type: string, message: string) {
