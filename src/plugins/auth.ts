@@ -24,13 +24,18 @@ declare module 'fastify' {
 export const authPlugin = fp(
   async (app: FastifyInstance, { tokens }: { tokens: TokensService }) => {
     app.decorateRequest('principal', null)
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       const { scope, public: isPublic } = request.routeOptions.config
-      if (isPublic) return
-      if (!scope) throw new Error(`route ${request.routeOptions.url} declares no scope`)
-      const principal = tokens.authenticate(request.headers.authorization)
-      if (!grants(principal.scopes, scope)) throw new PassportError('insufficient_scope')
-      request.principal = principal
+      if (isPublic) return done()
+      try {
+        if (!scope) throw new Error(`route ${request.routeOptions.url} declares no scope`)
+        const principal = tokens.authenticate(request.headers.authorization)
+        if (!grants(principal.scopes, scope)) throw new PassportError('insufficient_scope')
+        request.principal = principal
+      } catch (error) {
+        return done(error as Error)
+      }
+      done()
     })
   },
   { name: 'auth', dependencies: ['error-handler'] },

@@ -15,8 +15,9 @@ export const contentTypesPlugin = fp(
       parseJson(request, body as string, done)
     })
     // A route with a body schema validates `{}` when no body came, so a missing field is named.
-    app.addHook('preValidation', async (request) => {
+    app.addHook('preValidation', (request, _reply, done) => {
       if (request.body === undefined && request.routeOptions.schema?.body) request.body = {}
+      done()
     })
   },
   { name: 'content-types' },

@@ -56,10 +56,18 @@ export function requestFacts(request: { method: string; url: string; routeOption
  */
 export const faultsPlugin = fp(
   async (app: FastifyInstance, { faults, sleep }: { faults: FaultsService; sleep: Sleep }) => {
-    app.addHook('preValidation', async (request) => {
-      const outcome = faults.apply(requestFacts(request))
-      if (outcome.delayMs > 0) await sleep(outcome.delayMs)
-      if (outcome.answer?.status != null) throw faultError({ ...outcome.answer, status: outcome.answer.status })
+    // A callback hook: most requests match no rule and should not pay for a promise (issue 5).
+    app.addHook('preValidation', (request, _reply, done) => {
+      let outcome
+      try {
+        outcome = faults.apply(requestFacts(request))
+      } catch (error) {
+        return done(error as Error)
+      }
+      const { answer, delayMs } = outcome
+      const finish = () => (answer?.status != null ? done(faultError({ ...answer, status: answer.status })) : done())
+      if (delayMs > 0) sleep(delayMs).then(finish, done)
+      else finish()
     })
   },
   { name: 'faults', dependencies: ['auth'] },

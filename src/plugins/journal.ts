@@ -27,11 +27,12 @@ export const journalPlugin = fp(
   async (app: FastifyInstance, { journal, clock }: { journal: JournalService; clock: Clock }) => {
     if (!journal.enabled) return
     app.decorateRequest('journalAt', null)
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       if (isV1(request.url)) request.journalAt = clock.now()
+      done()
     })
-    app.addHook('onResponse', async (request, reply) => {
-      if (request.journalAt === null) return
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.journalAt === null) return done()
       const length = Number(request.headers['content-length'])
       journal.record({
         traceId: request.id,
@@ -43,6 +44,7 @@ export const journalPlugin = fp(
         body: request.body,
         bodyBytes: Number.isFinite(length) && length >= 0 ? length : undefined,
       })
+      done()
     })
   },
   { name: 'journal' },

@@ -21,15 +21,17 @@ export const listQueryPlugin = fp(
       }
       if (canonical.size > 0) bySchema.set(query as object, canonical)
     })
-    app.addHook('preValidation', async (request) => {
+    app.addHook('preValidation', (request, _reply, done) => {
       const schema = request.routeOptions.schema?.querystring as object | undefined
       const canonical = schema && bySchema.get(schema)
-      if (!canonical) return
-      const query = request.query as Record<string, unknown>
-      for (const [name, values] of canonical) {
-        const value = query[name]
-        if (typeof value === 'string') query[name] = values.get(value.toLowerCase()) ?? value
+      if (canonical) {
+        const query = request.query as Record<string, unknown>
+        for (const [name, values] of canonical) {
+          const value = query[name]
+          if (typeof value === 'string') query[name] = values.get(value.toLowerCase()) ?? value
+        }
       }
+      done()
     })
   },
   { name: 'list-query' },

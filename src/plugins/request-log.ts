@@ -10,12 +10,13 @@ import { pathOf } from './error-handler.js'
  */
 export const requestLogPlugin = fp(
   async (app: FastifyInstance) => {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const quiet = request.method === 'GET' && request.url.startsWith('/_mock/')
       request.log[quiet ? 'debug' : 'info'](
         { method: request.method, url: pathOf(request.url), status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100, trace_id: request.id },
         'request',
       )
+      done()
     })
   },
   { name: 'request-log' },
