@@ -10,11 +10,22 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/
  */
 export class PagedLister {
   readonly #statements = new Map<string, Statement>()
+  /**
+   * Totals already counted, valid while nothing was written: COUNT(*) walks every matching row
+   * (about 0.4 ms over 10,000 accounts of one customer, more than the rest of the request), and
+   * a client paging through a list asks the same count once per page.
+   */
+  readonly #counts = new Map<string, number>()
+  #countsStamp = ''
+  readonly #stamp: Statement
   constructor(
     private readonly db: Database,
     private readonly table: string,
   ) {
     if (!IDENTIFIER.test(table)) throw new Error(`bad table name ${table}`)
+    // Changes by this connection (rows inserted, updated or deleted, rolled back or not) and
+    // commits by any other connection to the file (the CLI, another process).
+    this.#stamp = db.prepare('SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v')
   }
 
   list<Row>(entityId: string | undefined, filters: Record<string, string | undefined>, page: PageRequest): { rows: Row[]; total: number } {
@@ -36,7 +47,7 @@ export class PagedLister {
     }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
     const order = `${page.orderKey === 'updated_at' ? 'updated_at' : 'created_at'} ${page.direction}, id ${page.direction}`
-    const total = (this.#prepare(`SELECT COUNT(*) AS n FROM ${this.table} ${whereSql}`).get(params) as { n: number }).n
+    const total = this.#count(`SELECT COUNT(*) AS n FROM ${this.table} ${whereSql}`, params)
     const rows = this.#prepare(`SELECT * FROM ${this.table} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
       ...params,
       limit: page.pageSize,
@@ -48,6 +59,25 @@ export class PagedLister {
   /** True when the entity has at least one row (for the lists that answer 404 when empty). */
   hasAny(entityId: string): boolean {
     return this.#prepare(`SELECT 1 FROM ${this.table} WHERE entity_id = @entity_id LIMIT 1`).get({ entity_id: entityId }) !== undefined
+  }
+
+  #count(sql: string, params: Record<string, string | number>): number {
+    const count = () => (this.#prepare(sql).get(params) as { n: number }).n
+    // Inside a transaction the count could include writes that are then rolled back: no cache.
+    if (this.db.inTransaction) return count()
+    const { c, v } = this.#stamp.get() as { c: number; v: number }
+    const stamp = `${c}:${v}`
+    if (stamp !== this.#countsStamp || this.#counts.size >= 1000) {
+      this.#counts.clear()
+      this.#countsStamp = stamp
+    }
+    const key = `${sql}\n${JSON.stringify(params)}`
+    let total = this.#counts.get(key)
+    if (total === undefined) {
+      total = count()
+      this.#counts.set(key, total)
+    }
+    return total
   }
 
   #prepare(sql: string): Statement {
