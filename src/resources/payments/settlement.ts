@@ -23,32 +23,72 @@ export class Settlement {
     private readonly accounts: AccountsStore,
     private readonly events: EventsService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Made once (not per call): better-sqlite3 nests a transaction function called inside
+    // another as a savepoint.
+    this.#runBatch = db.transaction((now: string) => this.#batch(now))
+    this.#settleDue = db.transaction((payment: Payment) => this.#settleWithin(payment))
+    this.#rejectDue = db.transaction((payment: Payment, errorCode: string) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
+    this.#settleById = db.transaction((paymentId: string) => {
+      const payment = this.payments.findById(paymentId)
+      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
+      return this.#settleWithin(payment)
+    })
+    this.#rejectById = db.transaction((paymentId: string, errorCode: string) => {
+      const payment = this.payments.findById(paymentId)
+      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
+      return this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString())
+    })
+  }
 
-  /** Settles or rejects every payment due on the mock's clock; held ones wait for /_mock. */
+  readonly #runBatch: (now: string) => { settled: number; full: boolean; error?: unknown }
+  readonly #settleDue: (payment: Payment) => Payment
+  readonly #rejectDue: (payment: Payment, errorCode: string) => Payment
+  readonly #settleById: (paymentId: string) => Payment
+  readonly #rejectById: (paymentId: string, errorCode: string) => Payment
+
+  /**
+   * Settles or rejects every payment due on the mock's clock; held ones wait for /_mock.
+   * A batch is one transaction (one commit for up to BATCH payments, the main cost under load),
+   * each payment in it a savepoint: a payment that fails leaves no trace, the ones before it
+   * are committed, and the error is thrown after the commit, as when each had its own transaction.
+   */
   runDue(): number {
     let done = 0
     for (;;) {
-      const due = this.payments.due(this.clock.now().toISOString(), BATCH)
-      for (const payment of due) {
-        if (payment.outcome === 'reject') this.#reject(payment.id, payment.outcomeErrorCode ?? 'B002')
-        else this.#settle(payment.id)
-        done++
-      }
-      if (due.length < BATCH) return done
+      const { settled, full, error } = this.#runBatch(this.clock.now().toISOString())
+      done += settled
+      if (error !== undefined) throw error
+      if (!full) return done
     }
+  }
+
+  #batch(now: string): { settled: number; full: boolean; error?: unknown } {
+    // The rows are read in the same transaction that moves them, so they are current.
+    const due = this.payments.due(now, BATCH)
+    let settled = 0
+    for (const payment of due) {
+      try {
+        if (payment.outcome === 'reject') this.#rejectDue(payment, payment.outcomeErrorCode ?? 'B002')
+        else this.#settleDue(payment)
+      } catch (error) {
+        return { settled, full: false, error }
+      }
+      settled++
+    }
+    return { settled, full: due.length === BATCH }
   }
 
   /** `POST /_mock/payments/:id/settle`: 404, or 409 unless PROCESSING. */
   settle(paymentId: string): Payment {
     this.#requireProcessing(paymentId)
-    return this.#settle(paymentId)
+    return this.#settleById(paymentId)
   }
 
   /** `POST /_mock/payments/:id/reject`: with the given code, B002 by default. */
   reject(paymentId: string, errorCode = 'B002'): Payment {
     this.#requireProcessing(paymentId)
-    return this.#reject(paymentId, errorCode)
+    return this.#rejectById(paymentId, errorCode)
   }
 
   #requireProcessing(paymentId: string): void {
@@ -67,48 +107,37 @@ export class Settlement {
     return account
   }
 
-  #settle(paymentId: string): Payment {
-    return this.db.transaction((): Payment => {
-      const payment = this.payments.findById(paymentId)
-      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
-      const at = this.clock.now().toISOString()
-      const receiver = payment.receiverAccountId === null ? undefined : this.accounts.findById(payment.receiverAccountId)
-      if (payment.receiverAccountId !== null && receiver?.status !== 'ACTIVE') {
-        return this.#rejectWithin(payment, receiverStateRejection(receiver?.status ?? 'CLOSED'), at)
+  /** Inside a transaction, with the payment as it stands (PROCESSING). */
+  #settleWithin(payment: Payment): Payment {
+    const at = this.clock.now().toISOString()
+    const receiver = payment.receiverAccountId === null ? undefined : this.accounts.findById(payment.receiverAccountId)
+    if (payment.receiverAccountId !== null && receiver?.status !== 'ACTIVE') {
+      return this.#rejectWithin(payment, receiverStateRejection(receiver?.status ?? 'CLOSED'), at)
+    }
+    this.#adjust(payment.accountId, 0n, -payment.amountMinor, at)
+    this.payments.finish(payment.id, 'SETTLED', null, at)
+    const settled: Payment = { ...payment, status: 'SETTLED', settleAt: null, updatedAt: at }
+    this.events.emit(payment.entityId, 'payment.outbound.settled', serializePayment(settled))
+    if (receiver) {
+      this.#adjust(receiver.id, payment.amountMinor, 0n, at)
+      const inbound: Payment = {
+        ...settled,
+        id: randomUUID(),
+        entityId: receiver.entityId,
+        accountId: receiver.id,
+        customerId: receiver.customerId,
+        direction: 'INBOUND',
+        resolutionId: null,
+        receiverAccountId: null,
+        outcome: 'settle',
+        outcomeErrorCode: null,
+        createdAt: at,
       }
-      this.#adjust(payment.accountId, 0n, -payment.amountMinor, at)
-      this.payments.finish(payment.id, 'SETTLED', null, at)
-      const settled: Payment = { ...payment, status: 'SETTLED', settleAt: null, updatedAt: at }
-      this.events.emit(payment.entityId, 'payment.outbound.settled', serializePayment(settled))
-      if (receiver) {
-        this.#adjust(receiver.id, payment.amountMinor, 0n, at)
-        const inbound: Payment = {
-          ...settled,
-          id: randomUUID(),
-          entityId: receiver.entityId,
-          accountId: receiver.id,
-          customerId: receiver.customerId,
-          direction: 'INBOUND',
-          resolutionId: null,
-          receiverAccountId: null,
-          outcome: 'settle',
-          outcomeErrorCode: null,
-          createdAt: at,
-        }
-        this.payments.insert(inbound)
-        this.events.emit(receiver.entityId, 'payment.inbound.received', serializePayment(inbound))
-        this.events.emit(receiver.entityId, 'payment.inbound.confirmed', serializePayment(inbound))
-      }
-      return settled
-    })()
-  }
-
-  #reject(paymentId: string, errorCode: string): Payment {
-    return this.db.transaction((): Payment => {
-      const payment = this.payments.findById(paymentId)
-      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
-      return this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString())
-    })()
+      this.payments.insert(inbound)
+      this.events.emit(receiver.entityId, 'payment.inbound.received', serializePayment(inbound))
+      this.events.emit(receiver.entityId, 'payment.inbound.confirmed', serializePayment(inbound))
+    }
+    return settled
   }
 
   /** The hold goes back to available; the payment is REJECTED with the error. */
