@@ -35,6 +35,16 @@ function receiverOf(resolution: Resolution): Receiver {
   }
 }
 
+interface QueuedPayment {
+  principal: Principal
+  input: CreatePaymentInput
+  amountMinor: bigint
+  resolve: (payment: Payment) => void
+  reject: (error: unknown) => void
+}
+
+type QueuedOutcome = { payment: Payment } | { error: unknown }
+
 /** Outbound Bre-B payments (CONTRACT §4 "Payments"): the order of checks, the hold, AM04. */
 export class PaymentsService {
   constructor(
@@ -47,7 +57,23 @@ export class PaymentsService {
     private readonly events: EventsService,
     private readonly clock: Clock,
     private readonly settlementDelayMs: number,
-  ) {}
+  ) {
+    // Made once, not per request; called inside #createAll, #create is a savepoint.
+    this.#create = db.transaction((principal: Principal, input: CreatePaymentInput, amountMinor: bigint) => this.#createWithin(principal, input, amountMinor))
+    this.#createAll = db.transaction((batch: QueuedPayment[]) =>
+      batch.map((item): QueuedOutcome => {
+        try {
+          return { payment: this.#create(item.principal, item.input, item.amountMinor) }
+        } catch (error) {
+          return { error }
+        }
+      }),
+    )
+  }
+
+  readonly #create: (principal: Principal, input: CreatePaymentInput, amountMinor: bigint) => Payment
+  readonly #createAll: (batch: QueuedPayment[]) => QueuedOutcome[]
+  #queue: QueuedPayment[] = []
 
   require(principal: Principal, paymentId: string): Payment {
     return requireOwned(principal, 'payment', this.payments.findById(paymentId))
@@ -61,61 +87,98 @@ export class PaymentsService {
    */
   create(principal: Principal, input: CreatePaymentInput): Payment {
     const amountMinor = positiveAmountMinor(input.amount.value)
-    return this.db.transaction((): Payment => {
-      const resolution = this.resolutions.require(principal, input.resolution_id)
-      const existing = this.payments.findByResolution(resolution.id)
-      if (existing) return existing
-      if (this.resolutions.isExpired(resolution)) {
-        throw invalidField({
-          en: "Field 'resolution_id' names an expired resolution: resolve the key again",
-          es: "El campo 'resolution_id' corresponde a una resolución vencida: resuelva la llave de nuevo",
-        })
-      }
-      const account = requireOwned(principal, 'account', this.accounts.findById(input.account_id))
-      if (account.status !== 'ACTIVE') {
-        throw invalidState({ en: `The account is ${account.status}: only ACTIVE accounts can pay`, es: `La cuenta está ${account.status}: solo pagan las cuentas ACTIVE` })
-      }
-      const customer = this.customers.findById(account.customerId)
-      if (!customer) throw notFound('customer')
-      const now = this.clock.now()
-      const at = now.toISOString()
-      const sender = internalParty(account, customer)
-      const magic = this.keys.findMagic(resolution.key.key_type, resolution.key.key_value)
-      const payment: Payment = {
-        id: randomUUID(),
-        entityId: principal.entityId,
-        accountId: account.id,
-        customerId: customer.id,
-        direction: 'OUTBOUND',
-        type: 'BREB',
-        status: 'PROCESSING',
-        resolutionId: resolution.id,
-        amountMinor,
-        qrCodeReference: '',
-        endToEndIdentification: newEndToEndId(),
-        receiver: receiverOf(resolution),
-        sender,
-        receiverAccountId: resolution.receiverAccountId,
-        outcome: magic?.behaviour === 'reject' || magic?.behaviour === 'hold' ? magic.behaviour : 'settle',
-        outcomeErrorCode: magic?.behaviour === 'reject' ? (magic.errorCode ?? 'B002') : null,
-        settleAt: new Date(now.getTime() + this.settlementDelayMs).toISOString(),
-        errorCode: null,
-        errorDescription: null,
-        createdAt: at,
-        updatedAt: at,
-      }
-      if (account.availableMinor < amountMinor) {
-        const funds = rejection('AM04')
-        const rejected: Payment = { ...payment, status: 'REJECTED', settleAt: null, errorCode: funds.code, errorDescription: funds.description }
-        this.payments.insert(rejected)
-        this.events.emit(principal.entityId, 'payment.outbound.rejected', serializePayment(rejected))
-        return rejected
-      }
-      this.accounts.setBalances(account.id, account.availableMinor - amountMinor, account.pendingMinor + amountMinor, at)
-      this.payments.insert(payment)
-      this.events.emit(principal.entityId, 'payment.outbound.confirmed', serializePayment(payment))
-      return payment
-    })()
+    return this.#create(principal, input, amountMinor)
+  }
+
+  /**
+   * `create` for the route, with one commit for the payments that arrive together. The commit
+   * (writing the WAL frames) is most of a payment's cost, so the payments whose requests reached
+   * the handler in one turn of the event loop are made in one transaction, in arrival order, each
+   * in a savepoint of its own (one that fails leaves no trace and the others go on, as with a
+   * transaction each). The transaction opens and commits within one callback, so no other
+   * request ever sees a payment before its commit, and each answer waits for that commit: what
+   * was acknowledged is on disk as before (WAL, synchronous=NORMAL). If the commit itself fails,
+   * none of them was made and each request gets the error.
+   */
+  createQueued(principal: Principal, input: CreatePaymentInput): Promise<Payment> {
+    const amountMinor = positiveAmountMinor(input.amount.value)
+    return new Promise((resolve, reject) => {
+      if (this.#queue.length === 0) setImmediate(this.#flush)
+      this.#queue.push({ principal, input, amountMinor, resolve, reject })
+    })
+  }
+
+  readonly #flush = (): void => {
+    const batch = this.#queue
+    this.#queue = []
+    let outcomes: QueuedOutcome[]
+    try {
+      outcomes = this.#createAll(batch)
+    } catch (error) {
+      for (const item of batch) item.reject(error)
+      return
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i] as QueuedOutcome
+      if ('payment' in outcome) item.resolve(outcome.payment)
+      else item.reject(outcome.error)
+    })
+  }
+
+  #createWithin(principal: Principal, input: CreatePaymentInput, amountMinor: bigint): Payment {
+    const resolution = this.resolutions.require(principal, input.resolution_id)
+    const existing = this.payments.findByResolution(resolution.id)
+    if (existing) return existing
+    if (this.resolutions.isExpired(resolution)) {
+      throw invalidField({
+        en: "Field 'resolution_id' names an expired resolution: resolve the key again",
+        es: "El campo 'resolution_id' corresponde a una resolución vencida: resuelva la llave de nuevo",
+      })
+    }
+    const account = requireOwned(principal, 'account', this.accounts.findById(input.account_id))
+    if (account.status !== 'ACTIVE') {
+      throw invalidState({ en: `The account is ${account.status}: only ACTIVE accounts can pay`, es: `La cuenta está ${account.status}: solo pagan las cuentas ACTIVE` })
+    }
+    const customer = this.customers.findById(account.customerId)
+    if (!customer) throw notFound('customer')
+    const now = this.clock.now()
+    const at = now.toISOString()
+    const sender = internalParty(account, customer)
+    const magic = this.keys.findMagic(resolution.key.key_type, resolution.key.key_value)
+    const payment: Payment = {
+      id: randomUUID(),
+      entityId: principal.entityId,
+      accountId: account.id,
+      customerId: customer.id,
+      direction: 'OUTBOUND',
+      type: 'BREB',
+      status: 'PROCESSING',
+      resolutionId: resolution.id,
+      amountMinor,
+      qrCodeReference: '',
+      endToEndIdentification: newEndToEndId(),
+      receiver: receiverOf(resolution),
+      sender,
+      receiverAccountId: resolution.receiverAccountId,
+      outcome: magic?.behaviour === 'reject' || magic?.behaviour === 'hold' ? magic.behaviour : 'settle',
+      outcomeErrorCode: magic?.behaviour === 'reject' ? (magic.errorCode ?? 'B002') : null,
+      settleAt: new Date(now.getTime() + this.settlementDelayMs).toISOString(),
+      errorCode: null,
+      errorDescription: null,
+      createdAt: at,
+      updatedAt: at,
+    }
+    if (account.availableMinor < amountMinor) {
+      const funds = rejection('AM04')
+      const rejected: Payment = { ...payment, status: 'REJECTED', settleAt: null, errorCode: funds.code, errorDescription: funds.description }
+      this.payments.insert(rejected)
+      this.events.emit(principal.entityId, 'payment.outbound.rejected', serializePayment(rejected))
+      return rejected
+    }
+    this.accounts.setBalances(account.id, account.availableMinor - amountMinor, account.pendingMinor + amountMinor, at)
+    this.payments.insert(payment)
+    this.events.emit(principal.entityId, 'payment.outbound.confirmed', serializePayment(payment))
+    return payment
   }
 
   list(principal: Principal, filters: PaymentFilters, page: PageRequest): { rows: Payment[]; total: number } {
