@@ -12,6 +12,11 @@ export function openDatabase(path: string, migrationsDir: string): Database {
   const db = new BetterSqlite3(path)
   // WAL: readers never block the writer; NORMAL is durable across process crashes in WAL mode.
   if (path !== ':memory:') db.pragma('journal_mode = WAL')
+  // A checkpoint (copying the WAL back into the file, with an fsync) every 4,000 pages (16 MiB)
+  // instead of SQLite's 1,000: under a payment burst a page written many times is copied once,
+  // and the event loop blocks on fsync a quarter as often (issue 5: payments 3,560 → 4,050/s,
+  // 241 → 227 µs of CPU each). Durability is the same: a commit is in the WAL either way.
+  if (path !== ':memory:') db.pragma('wal_autocheckpoint = 4000')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
