@@ -32,4 +32,6 @@ EXPOSE 8080
 # No curl in the image: Node's own fetch asks the health route.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/_mock/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/server.js"]
+# The same command as npm start: a 4 MiB young generation keeps RSS under load ~20 MiB lower at
+# no measured cost in throughput (issue 5; V8 reads the flag only at start).
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

@@ -106,8 +106,14 @@ async function waitHttp(url, child, timeoutMs = 20000) {
   }
 }
 
-/** Starts `node dist/server.js` as `npm start` does: default configuration but the given env. */
-async function startMock(dbPath, extraEnv = {}, nodeArgs = [], entry = [SERVER]) {
+/** What `npm start` runs after `node` (its V8 flags, then dist/server.js): the mock as users start it. */
+const START_ARGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  .scripts.start.split(' ')
+  .slice(1)
+  .map((arg) => (arg.endsWith('.js') ? join(ROOT, arg) : arg))
+
+/** Starts the mock as `npm start` does: default configuration but the given env. */
+async function startMock(dbPath, extraEnv = {}, nodeArgs = [], entry = START_ARGS) {
   const port = await freePort()
   const env = { ...process.env, PORT: String(port), HOST, DATABASE_PATH: dbPath, ...extraEnv }
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
@@ -468,7 +474,7 @@ async function main() {
     for (let i = 0; i < COLD_STARTS; i++) {
       const port = await freePort()
       const t0 = performance.now()
-      const child = spawnChild([SERVER], { ...process.env, PORT: String(port), HOST, DATABASE_PATH: db })
+      const child = spawnChild(START_ARGS, { ...process.env, PORT: String(port), HOST, DATABASE_PATH: db })
       try {
         for (;;) {
           if (child.exitCode !== null) throw new Error(`cold start exited: ${child.stderrText()}`)
