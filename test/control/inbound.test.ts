@@ -5,7 +5,7 @@ import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectError } from '../helpers/errors.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
-import { DEFAULT_ENTITY, DOCS_ACCOUNT, OTHER_ACCOUNT, OTHER_ENTITY } from '../helpers/webhooks.js'
+import { DEFAULT_ENTITY, DOCS_ACCOUNT, failNthEvent, OTHER_ACCOUNT, OTHER_ENTITY } from '../helpers/webhooks.js'
 
 const URL = '/_mock/simulations/inbound-payment'
 const ZERO_ACCOUNT = '00000000-0000-4000-8000-000000000000'
@@ -259,21 +259,12 @@ t.test('answers 400 invalid_json, 415 and 413 to a body it cannot read', async (
 
 t.test('stores nothing when a step fails midway: balance, payment and events are one transaction', async (t) => {
   const { app } = await buildTestApp(t)
-  const outbox = app.services.events
-  const emit = outbox.emit.bind(outbox)
-  let calls = 0
   // The second event fails, after the balance, the payment and the first event were written.
-  outbox.emit = (...args) => {
-    if (++calls === 2) throw new Error('outbox unavailable')
-    return emit(...args)
-  }
-  t.teardown(() => {
-    outbox.emit = emit
-  })
+  const outboxFault = failNthEvent(t, app, 2)
   const res = await simulate(app, { account_id: DOCS_ACCOUNT, amount: cop('10') })
   expectError(t, res, 500, 'internal_error', 'INTERNAL', /./, '_mock')
-  t.equal(calls, 2)
-  outbox.emit = emit
+  t.equal(outboxFault.calls(), 2)
+  outboxFault.restore()
   t.same(await balances(app, DOCS_ACCOUNT), ['90000000000000000', '0'], 'the credit was rolled back')
   t.equal(await totalPayments(app), 0, 'the payment was rolled back')
   t.equal(events(app).length, 0, 'the first event was rolled back')

@@ -161,3 +161,23 @@ export async function sweepUntil(app: FastifyInstance, done: () => boolean, limi
     if (!done()) await new Promise((resolve) => setTimeout(resolve, stepMs))
   }
 }
+
+/**
+ * Makes the webhook outbox throw on its `n`th event from now (1-based), as a failing step in the
+ * middle of a transaction. `calls()` counts the events asked for; `restore()` (also run when the
+ * test ends) puts the real outbox back.
+ */
+export function failNthEvent(t: Teardown, app: FastifyInstance, n: number): { calls(): number; restore(): void } {
+  const outbox = app.services.events
+  const emit = outbox.emit.bind(outbox)
+  let calls = 0
+  outbox.emit = (...args) => {
+    if (++calls === n) throw new Error('outbox unavailable')
+    return emit(...args)
+  }
+  const restore = () => {
+    outbox.emit = emit
+  }
+  t.teardown(restore)
+  return { calls: () => calls, restore }
+}

@@ -4,6 +4,7 @@ import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectError } from '../helpers/errors.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
+import { failNthEvent } from '../helpers/webhooks.js'
 
 /*
  * Payments made together (issue 5): the payments whose requests arrive in one turn of the event
@@ -84,20 +85,11 @@ t.test('a payment that fails midway leaves no trace, and the ones sent with it a
   const { app } = await buildTestApp(t)
   const admin = await bearer(app)
   const ids = [await resolution(app, admin), await resolution(app, admin), await resolution(app, admin)]
-  const outbox = app.services.events
-  const emit = outbox.emit.bind(outbox)
-  let calls = 0
   // The second payment's event fails, after its hold and its row were written.
-  outbox.emit = (...args) => {
-    if (++calls === 2) throw new Error('outbox unavailable')
-    return emit(...args)
-  }
-  t.teardown(() => {
-    outbox.emit = emit
-  })
+  const outboxFault = failNthEvent(t, app, 2)
   const [a, b, c] = await Promise.all([pay(app, admin, ids[0] as string, '10'), pay(app, admin, ids[1] as string, '20'), pay(app, admin, ids[2] as string, '30')])
-  outbox.emit = emit
-  t.equal(calls, 3)
+  outboxFault.restore()
+  t.equal(outboxFault.calls(), 3)
   t.equal(a.statusCode, 200)
   t.match(a.json(), { status: 'PROCESSING', amount: { value: '10' } })
   await expectMatchesSpec(t, app, a)
@@ -127,19 +119,10 @@ t.test('settlement that fails midway keeps the payments settled before it, and t
     t.equal(res.statusCode, 200)
     time.advance(1) // settled in this order: oldest due first
   }
-  const outbox = app.services.events
-  const emit = outbox.emit.bind(outbox)
-  let calls = 0
-  outbox.emit = (...args) => {
-    if (++calls === 2) throw new Error('outbox unavailable')
-    return emit(...args)
-  }
-  t.teardown(() => {
-    outbox.emit = emit
-  })
+  const outboxFault = failNthEvent(t, app, 2)
   time.advance(SETTLEMENT_DELAY_MS)
   t.throws(() => app.services.settlement.runDue(), /outbox unavailable/)
-  outbox.emit = emit
+  outboxFault.restore()
   t.same(
     stored(app).map((p) => `${p.status}:${p.amount_minor}`),
     ['SETTLED:1000', 'PROCESSING:2000', 'PROCESSING:3000'],
