@@ -127,7 +127,7 @@ export interface StateServiceOptions {
   seed: number
   /** What a reset runs once the fixtures are back (services.onReset). */
   onReset: readonly (() => void)[]
-  /** Forgets what services remember of the tables (fault rules, tokens), after an import. */
+  /** Forgets what services remember of the tables (fault rules, tokens, accounts), after an import. */
   invalidateCaches: () => void
 }
 

@@ -29,7 +29,7 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
         response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => serializePayment(await payments.createQueued(principalOf(request), request.body)),
+    async (request) => serializePayment(await payments.create(principalOf(request), request.body)),
   )
 
   app.post(

@@ -83,24 +83,18 @@ export class PaymentsService {
    * After validation, in CONTRACT §4's order: resolution 404/403 → an existing payment for it
    * is answered as it is → expired resolution 400 → account 404/403/409 → funds (AM04, no
    * balance moves). Otherwise the amount is held (available → pending) and the payment is
-   * PROCESSING until settlement. All of it is one transaction.
+   * PROCESSING until settlement. All of it is one transaction (a savepoint, see below).
+   *
+   * One commit serves the payments that arrive together. The commit (writing the WAL frames) is
+   * most of a payment's cost, so the payments whose requests reached the handler in one turn of
+   * the event loop are made in one transaction, in arrival order, each in a savepoint of its own
+   * (one that fails leaves no trace and the others go on, as with a transaction each). The
+   * transaction opens and commits within one callback, so no other request ever sees a payment
+   * before its commit, and each answer waits for that commit: what was acknowledged is on disk
+   * as before (WAL, synchronous=NORMAL). If the commit itself fails, none of them was made and
+   * each request gets the error.
    */
-  create(principal: Principal, input: CreatePaymentInput): Payment {
-    const amountMinor = positiveAmountMinor(input.amount.value)
-    return this.#create(principal, input, amountMinor)
-  }
-
-  /**
-   * `create` for the route, with one commit for the payments that arrive together. The commit
-   * (writing the WAL frames) is most of a payment's cost, so the payments whose requests reached
-   * the handler in one turn of the event loop are made in one transaction, in arrival order, each
-   * in a savepoint of its own (one that fails leaves no trace and the others go on, as with a
-   * transaction each). The transaction opens and commits within one callback, so no other
-   * request ever sees a payment before its commit, and each answer waits for that commit: what
-   * was acknowledged is on disk as before (WAL, synchronous=NORMAL). If the commit itself fails,
-   * none of them was made and each request gets the error.
-   */
-  createQueued(principal: Principal, input: CreatePaymentInput): Promise<Payment> {
+  create(principal: Principal, input: CreatePaymentInput): Promise<Payment> {
     const amountMinor = positiveAmountMinor(input.amount.value)
     return new Promise((resolve, reject) => {
       if (this.#queue.length === 0) setImmediate(this.#flush)
