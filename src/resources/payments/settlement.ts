@@ -29,23 +29,18 @@ export class Settlement {
     this.#runBatch = db.transaction((now: string) => this.#batch(now))
     this.#settleDue = db.transaction((payment: Payment) => this.#settleWithin(payment))
     this.#rejectDue = db.transaction((payment: Payment, errorCode: string) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
-    this.#settleById = db.transaction((paymentId: string) => {
+    // For /_mock: the payment read again in the transaction that moves it, if still PROCESSING.
+    this.#moveById = db.transaction((paymentId: string, move: (payment: Payment) => Payment) => {
       const payment = this.payments.findById(paymentId)
       if (!payment || payment.status !== 'PROCESSING') return payment as Payment
-      return this.#settleWithin(payment)
-    })
-    this.#rejectById = db.transaction((paymentId: string, errorCode: string) => {
-      const payment = this.payments.findById(paymentId)
-      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
-      return this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString())
+      return move(payment)
     })
   }
 
   readonly #runBatch: (now: string) => { settled: number; full: boolean; error?: unknown }
   readonly #settleDue: (payment: Payment) => Payment
   readonly #rejectDue: (payment: Payment, errorCode: string) => Payment
-  readonly #settleById: (paymentId: string) => Payment
-  readonly #rejectById: (paymentId: string, errorCode: string) => Payment
+  readonly #moveById: (paymentId: string, move: (payment: Payment) => Payment) => Payment
 
   /**
    * Settles or rejects every payment due on the mock's clock; held ones wait for /_mock.
@@ -82,13 +77,13 @@ export class Settlement {
   /** `POST /_mock/payments/:id/settle`: 404, or 409 unless PROCESSING. */
   settle(paymentId: string): Payment {
     this.#requireProcessing(paymentId)
-    return this.#settleById(paymentId)
+    return this.#moveById(paymentId, (payment) => this.#settleWithin(payment))
   }
 
   /** `POST /_mock/payments/:id/reject`: with the given code, B002 by default. */
   reject(paymentId: string, errorCode = 'B002'): Payment {
     this.#requireProcessing(paymentId)
-    return this.#rejectById(paymentId, errorCode)
+    return this.#moveById(paymentId, (payment) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
   }
 
   #requireProcessing(paymentId: string): void {
