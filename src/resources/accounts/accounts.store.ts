@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import { minorFromText, minorToText } from '../../core/money.js'
 import type { PageRequest } from '../../core/pagination.js'
 import { PagedLister } from '../../database/list-query.js'
+import { RowCache } from '../../database/row-cache.js'
 
 export const ACCOUNT_STATUSES = ['ACTIVE', 'INACTIVE', 'BLOCKED', 'CLOSED'] as const
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number]
@@ -61,17 +62,12 @@ export interface AccountFilters {
 const CACHE_LIMIT = 20_000
 
 /**
- * Linked bank accounts and their balances, kept as TEXT minor units (CONTRACT §1).
- *
- * Reads by id are remembered (issue 5: the SQLite read was the largest single cost of a GET by
- * id). The cache only ever holds committed rows: a row read inside a transaction is not kept
- * (it may roll back), and every write through the store forgets the row it touches before it
- * runs, so a rollback leaves nothing stale. Changes made underneath the store (reset, state
- * import) call `invalidate()`. One process per database file, as everywhere else.
+ * Linked bank accounts and their balances, kept as TEXT minor units (CONTRACT §1). Reads by id
+ * are remembered (a RowCache: the SQLite read was the largest single cost of a GET by id); every
+ * write through the store forgets its row before it runs, so a rollback leaves nothing stale.
  */
 export class AccountsStore {
-  readonly #db: Database
-  readonly #cache = new Map<string, Readonly<Account>>()
+  readonly #cache: RowCache<Account>
   readonly #insert: Statement
   readonly #byId: Statement
   readonly #byNumber: Statement
@@ -79,7 +75,7 @@ export class AccountsStore {
   readonly #lister: PagedLister
 
   constructor(db: Database) {
-    this.#db = db
+    this.#cache = new RowCache(db, CACHE_LIMIT)
     this.#insert = db.prepare(
       `INSERT INTO accounts (id, entity_id, customer_id, account_number, account_type, status, available_minor, pending_minor, created_at, updated_at)
        VALUES (@id, @entity_id, @customer_id, @account_number, @account_type, @status, @available_minor, @pending_minor, @created_at, @updated_at)`,
@@ -107,14 +103,11 @@ export class AccountsStore {
 
   findById(id: string): Account | undefined {
     const cached = this.#cache.get(id)
-    if (cached) return { ...cached }
+    if (cached) return cached
     const row = this.#byId.get(id) as AccountRow | undefined
     if (!row) return undefined
     const account = fromRow(row)
-    if (!this.#db.inTransaction) {
-      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear()
-      this.#cache.set(id, Object.freeze({ ...account }))
-    }
+    this.#cache.remember(id, account)
     return account
   }
 
@@ -125,7 +118,7 @@ export class AccountsStore {
 
   /** Writes both balances; a negative one throws (minorToText), so a transaction around it rolls back. */
   setBalances(id: string, availableMinor: bigint, pendingMinor: bigint, at: string): void {
-    this.#cache.delete(id)
+    this.#cache.forget(id)
     this.#setBalances.run({ id, available: minorToText(availableMinor), pending: minorToText(pendingMinor), at })
   }
 

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { PageRequest } from '../../core/pagination.js'
 import type { Scope } from '../../core/scopes.js'
 import { PagedLister } from '../../database/list-query.js'
+import { RowCache } from '../../database/row-cache.js'
 
 export interface Token {
   id: string
@@ -55,13 +56,11 @@ const CACHE_LIMIT = 10_000
 
 /**
  * Access tokens: only a SHA-256 of each is kept (CONTRACT §3). Every authenticated request looks
- * its token up by hash, so the store remembers the tokens it has read (issue 5: the SQLite lookup
- * was about a tenth of a GET's time). The cache only ever holds what the table holds: a revoke
- * clears it, and so must anything that changes the table underneath (`invalidate()`: reset,
- * state import). One process per database file, as everywhere else.
+ * its token up by hash, so the store remembers the tokens it has read (a RowCache: the SQLite
+ * lookup was about a tenth of a GET's time); a revoke clears them.
  */
 export class TokensStore {
-  readonly #cache = new Map<string, Token>()
+  readonly #cache: RowCache<Token>
   readonly #insert: Statement
   readonly #byHash: Statement
   readonly #byId: Statement
@@ -69,6 +68,7 @@ export class TokensStore {
   readonly #lister: PagedLister
 
   constructor(db: Database) {
+    this.#cache = new RowCache(db, CACHE_LIMIT)
     this.#insert = db.prepare(
       `INSERT INTO tokens (id, entity_id, client_id, token_hash, scopes, roles, created_at, updated_at, expires_at, revoked_at)
        VALUES (@id, @entityId, @clientId, @tokenHash, @scopes, @roles, @createdAt, @updatedAt, @expiresAt, @revokedAt)`,
@@ -89,8 +89,7 @@ export class TokensStore {
     const row = this.#byHash.get(hash) as TokenRow | undefined
     if (!row) return undefined
     const token = fromRow(row)
-    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear()
-    this.#cache.set(hash, token)
+    this.#cache.remember(hash, token)
     return token
   }
 

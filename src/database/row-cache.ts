@@ -1,0 +1,36 @@
+import type { Database } from 'better-sqlite3'
+
+/**
+ * Rows a store has read, by key, for the reads every request makes (issue 5: a token by hash, an
+ * account by id). It only ever holds committed rows: nothing read inside a transaction is kept
+ * (it may roll back); the store forgets a row before it writes it, and clears everything after
+ * changes made underneath it (reset, state import). Past `limit` rows it starts over. One
+ * process per database file, as everywhere else. Callers get a copy, never the row kept.
+ */
+export class RowCache<T extends object> {
+  readonly #rows = new Map<string, Readonly<T>>()
+
+  constructor(
+    private readonly db: Database,
+    private readonly limit: number,
+  ) {}
+
+  get(key: string): T | undefined {
+    const row = this.#rows.get(key)
+    return row && { ...row }
+  }
+
+  remember(key: string, row: T): void {
+    if (this.db.inTransaction) return
+    if (this.#rows.size >= this.limit) this.#rows.clear()
+    this.#rows.set(key, Object.freeze({ ...row }))
+  }
+
+  forget(key: string): void {
+    this.#rows.delete(key)
+  }
+
+  clear(): void {
+    this.#rows.clear()
+  }
+}
