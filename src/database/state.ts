@@ -18,6 +18,8 @@ export interface StateDocument {
   accounts: StateRow[]
   keys: StateRow[]
   magic_keys: StateRow[]
+  /** Absent in documents exported before ACH payments (migration 0006): read as none. */
+  magic_ach_accounts?: StateRow[]
   resolutions: StateRow[]
   recipients: StateRow[]
   payments: StateRow[]
@@ -54,6 +56,7 @@ export const STATE_TABLES: readonly TableSpec[] = [
   { collection: 'accounts', table: 'accounts' },
   { collection: 'keys', table: 'keys' },
   { collection: 'magic_keys', table: 'magic_keys' },
+  { collection: 'magic_ach_accounts', table: 'magic_ach_accounts' },
   { collection: 'resolutions', table: 'resolutions', json: ['owner', 'participant', 'account'] },
   { collection: 'recipients', table: 'recipients', json: ['owner'] },
   { collection: 'payments', table: 'payments', json: ['receiver', 'sender'] },
@@ -66,7 +69,7 @@ export const STATE_TABLES: readonly TableSpec[] = [
 const HISTORY_TABLES = ['webhook_deliveries', 'webhook_jobs', 'webhook_events'] as const
 
 /** Data that a reset replaces with the fixtures' (children first). Entities, clients and tokens are handled apart. */
-const RESET_TABLES = ['qr_codes', 'payments', 'recipients', 'resolutions', 'keys', 'magic_keys', 'accounts', 'customers', 'fault_rules'] as const
+const RESET_TABLES = ['qr_codes', 'payments', 'recipients', 'resolutions', 'keys', 'magic_keys', 'magic_ach_accounts', 'accounts', 'customers', 'fault_rules'] as const
 
 interface PreparedTable {
   spec: TableSpec
@@ -179,7 +182,7 @@ export class DatabaseState {
       for (const statement of this.#clearHistory) statement.run()
       for (const table of [...this.#tables].reverse()) table.clear.run()
       for (const table of this.#tables) {
-        document[table.spec.collection].forEach((row, index) => table.insert.run(importRow(table, row, index)))
+        ;(document[table.spec.collection] ?? []).forEach((row, index) => table.insert.run(importRow(table, row, index)))
       }
     })()
   }
