@@ -137,7 +137,7 @@ t.test('its reserved ACH account numbers table matches the fixtures and behaves 
   const magic = section('Magic test values')
   const rows = tableRows(magic.slice(magic.indexOf('| account_number |')))
   t.equal(rows.length, 4)
-  t.equal(app.services.db.prepare('SELECT COUNT(*) AS n FROM magic_ach_accounts').get().n, rows.length, 'no reserved number the table does not name')
+  t.equal((app.services.db.prepare('SELECT COUNT(*) AS n FROM magic_ach_accounts').get() as { n: number }).n, rows.length, 'no reserved number the table does not name')
   for (const [numberCell, behaviour] of rows) {
     const accountNumber = unquote(numberCell!)
     const code = /`(R\d\d)`/.exec(behaviour!)?.[1] ?? null

@@ -252,7 +252,7 @@ t.test('answers 400 for a Bre-B recipient, and for bad fields', async (t) => {
   const zero = await payAch(app, admin, { account_id: SMALL_ACCOUNT, recipient_id: recipientId, amount: cop('0') })
   t.equal(zero.statusCode, 400, 'an amount of zero')
   t.same(await balances(app, admin, SMALL_ACCOUNT), ['1000', '250.50'], 'nothing moved')
-  t.equal(app.services.db.prepare("SELECT COUNT(*) AS n FROM payments WHERE type = 'ACH'").get().n, 0, 'nothing stored')
+  t.equal((app.services.db.prepare("SELECT COUNT(*) AS n FROM payments WHERE type = 'ACH'").get() as { n: number }).n, 0, 'nothing stored')
 })
 
 t.test('answers 401 without a token or without the payment scope', async (t) => {
