@@ -18,8 +18,7 @@ export interface StateDocument {
   accounts: StateRow[]
   keys: StateRow[]
   magic_keys: StateRow[]
-  /** Absent in documents exported before ACH payments (migration 0006): read as none. */
-  magic_ach_accounts?: StateRow[]
+  magic_ach_accounts: StateRow[]
   resolutions: StateRow[]
   recipients: StateRow[]
   payments: StateRow[]
@@ -182,7 +181,7 @@ export class DatabaseState {
       for (const statement of this.#clearHistory) statement.run()
       for (const table of [...this.#tables].reverse()) table.clear.run()
       for (const table of this.#tables) {
-        ;(document[table.spec.collection] ?? []).forEach((row, index) => table.insert.run(importRow(table, row, index)))
+        document[table.spec.collection].forEach((row, index) => table.insert.run(importRow(table, row, index)))
       }
     })()
   }

@@ -100,8 +100,8 @@ export function checkStateReferences(doc: StateDocument): void {
     }
   })
   unique('magic_keys', doc.magic_keys, 'key_value', (r) => [r.key_type, r.key_value])
-  unique('magic_ach_accounts', doc.magic_ach_accounts ?? [], 'account_number', (r) => r.account_number)
-  ;(doc.magic_ach_accounts ?? []).forEach((row, i) => {
+  unique('magic_ach_accounts', doc.magic_ach_accounts, 'account_number', (r) => r.account_number)
+  doc.magic_ach_accounts.forEach((row, i) => {
     if ((row.behaviour === 'reject') !== (row.error_code !== null)) {
       throw invalid(`magic_ach_accounts[${i}].error_code`, 'is required for reject and must be null for hold', 'es obligatorio para reject y debe ser null para hold')
     }
