@@ -99,6 +99,8 @@ t.test('creates a PENDING ACH payment to the recipient, holding the amount', asy
   await expectMatchesSpec(t, app, res)
   // The docs: "The pending balance will be updated": 1000 → 899.75 available, 250.50 → 350.75 pending.
   t.same(await balances(app, admin, SMALL_ACCOUNT), ['899.75', '350.75'])
+  const journal = await app.inject({ url: '/_mock/requests?path=/v1/payments/ach' })
+  t.match((journal.json() as { requests: unknown[] }).requests, [{ method: 'POST', url: '/v1/payments/ach', status: 200, request_body: { recipient_id: recipientId } }], 'the journal has it')
 })
 
 t.test('answers "" as description when none is sent, and the same payment on GET and in the lists', async (t) => {
