@@ -120,7 +120,7 @@ function fromRow(r: PaymentRow): Payment {
   }
 }
 
-/** A reserved ACH recipient account number (CONTRACT §6 style magic value, kept as data). */
+/** A reserved ACH recipient account number and its outcome: magic values are data (STYLE rule 12). */
 export interface MagicAchAccount {
   accountNumber: string
   behaviour: 'reject' | 'hold'

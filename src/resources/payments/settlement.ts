@@ -16,10 +16,11 @@ function isUnsettled(payment: Payment): boolean {
 }
 
 /**
- * Settlement and rejection of PROCESSING (Bre-B) and PENDING (ACH) payments (CONTRACT §4 lifecycle table), each step one
- * transaction: the hold leaves the payer's pending balance, and either the internal receiver
- * is credited (with an INBOUND record of its own) or the hold goes back to available.
- * A status only moves forward; no balance goes negative (the store refuses to write one).
+ * Settlement and rejection of PROCESSING (Bre-B) and PENDING (ACH) payments (CONTRACT §4
+ * lifecycle table), each step one transaction: the hold leaves the payer's pending balance,
+ * and either the internal receiver is credited (with an INBOUND record of its own) or the
+ * hold goes back to available. A status only moves forward; no balance goes negative (the
+ * store refuses to write one).
  */
 export class Settlement {
   constructor(
