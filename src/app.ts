@@ -22,6 +22,7 @@ import { accountsRoutes } from './resources/accounts/accounts.routes.js'
 import { customersRoutes } from './resources/customers/customers.routes.js'
 import { keysRoutes } from './resources/keys/keys.routes.js'
 import { resolutionsRoutes } from './resources/resolutions/resolutions.routes.js'
+import { achPaymentsRoutes } from './resources/payments/ach.routes.js'
 import { paymentsRoutes } from './resources/payments/payments.routes.js'
 import { recipientsRoutes } from './resources/recipients/recipients.routes.js'
 import { qrCodesRoutes } from './resources/qrcodes/qrcodes.routes.js'
@@ -127,6 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await v1.register(resolutionsRoutes, { services })
     await v1.register(recipientsRoutes, { services })
     await v1.register(paymentsRoutes, { services })
+    await v1.register(achPaymentsRoutes, { services })
     await v1.register(qrCodesRoutes, { services })
   })
 

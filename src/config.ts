@@ -16,6 +16,7 @@ export interface Config {
   seed: number
   tokenTtlSeconds: number
   settlementDelayMs: number
+  achSettlementDelayMs: number
   webhookUrl: string | undefined
   webhookSecret: string | undefined
   webhookMode: WebhookMode
@@ -91,6 +92,13 @@ export const SETTINGS: Setting[] = [
   { key: 'seed', env: 'SEED', description: 'Seed of the faker stream that fills generated fixture fields', defaultText: '1', read: integer('SEED', 0, 2 ** 31 - 1, 1) },
   { key: 'tokenTtlSeconds', env: 'TOKEN_TTL_SECONDS', description: 'Access-token lifetime (`expires_in`)', defaultText: '86400', read: integer('TOKEN_TTL_SECONDS', 1, 10 * 365 * 86400, 86400) },
   { key: 'settlementDelayMs', env: 'SETTLEMENT_DELAY_MS', description: 'Time from payment creation to settlement, on the mock clock', defaultText: '1000', read: integer('SETTLEMENT_DELAY_MS', 0, 86400000, 1000) },
+  {
+    key: 'achSettlementDelayMs',
+    env: 'ACH_SETTLEMENT_DELAY_MS',
+    description: 'Time from ACH payment creation (PENDING) to settlement, on the mock clock',
+    defaultText: '30000',
+    read: integer('ACH_SETTLEMENT_DELAY_MS', 0, 86400000, 30000),
+  },
   { key: 'webhookUrl', env: 'WEBHOOK_URL', description: 'Endpoint that receives every entity’s events', defaultText: 'unset', read: optional },
   { key: 'webhookSecret', env: 'WEBHOOK_SECRET', description: 'HMAC-SHA256 key of `X-Passport-Signature`', defaultText: 'unset', read: optional },
   { key: 'webhookMode', env: 'WEBHOOK_MODE', description: '`once` or `retry`', defaultText: 'retry', read: oneOf('WEBHOOK_MODE', ['once', 'retry'] as const, 'retry') },

@@ -25,6 +25,7 @@ import { QrCodesStore } from './resources/qrcodes/qrcodes.store.js'
 import { PaymentsService } from './resources/payments/payments.service.js'
 import { PaymentsStore } from './resources/payments/payments.store.js'
 import { Settlement } from './resources/payments/settlement.js'
+import { AchPaymentsService } from './resources/payments/ach.service.js'
 import { InboundPayments } from './resources/payments/inbound.js'
 import { ViewsService } from './control/views/views.service.js'
 import { ViewsStore } from './control/views/views.store.js'
@@ -106,6 +107,7 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     journal,
     clockControl: new ClockService(clock, sweeper),
     payments: new PaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.keys, resolutions, events, clock, config.settlementDelayMs),
+    achPayments: new AchPaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.recipients, events, clock, config.achSettlementDelayMs),
     settlement,
     inbound: new InboundPayments(db, stores.payments, stores.accounts, stores.customers, stores.keys, events, clock),
     views: new ViewsService(new ViewsStore(db), stores.accounts, stores.payments),
@@ -149,6 +151,7 @@ export interface Services {
   recipients: RecipientsService
   payments: PaymentsService
   qrCodes: QrCodesService
+  achPayments: AchPaymentsService
   settlement: Settlement
   /** `POST /_mock/simulations/inbound-payment`: a payment from an outside bank. */
   inbound: InboundPayments

@@ -18,6 +18,7 @@ export interface StateDocument {
   accounts: StateRow[]
   keys: StateRow[]
   magic_keys: StateRow[]
+  magic_ach_accounts: StateRow[]
   resolutions: StateRow[]
   recipients: StateRow[]
   payments: StateRow[]
@@ -54,6 +55,7 @@ export const STATE_TABLES: readonly TableSpec[] = [
   { collection: 'accounts', table: 'accounts' },
   { collection: 'keys', table: 'keys' },
   { collection: 'magic_keys', table: 'magic_keys' },
+  { collection: 'magic_ach_accounts', table: 'magic_ach_accounts' },
   { collection: 'resolutions', table: 'resolutions', json: ['owner', 'participant', 'account'] },
   { collection: 'recipients', table: 'recipients', json: ['owner'] },
   { collection: 'payments', table: 'payments', json: ['receiver', 'sender'] },
@@ -66,7 +68,7 @@ export const STATE_TABLES: readonly TableSpec[] = [
 const HISTORY_TABLES = ['webhook_deliveries', 'webhook_jobs', 'webhook_events'] as const
 
 /** Data that a reset replaces with the fixtures' (children first). Entities, clients and tokens are handled apart. */
-const RESET_TABLES = ['qr_codes', 'payments', 'recipients', 'resolutions', 'keys', 'magic_keys', 'accounts', 'customers', 'fault_rules'] as const
+const RESET_TABLES = ['qr_codes', 'payments', 'recipients', 'resolutions', 'keys', 'magic_keys', 'magic_ach_accounts', 'accounts', 'customers', 'fault_rules'] as const
 
 interface PreparedTable {
   spec: TableSpec

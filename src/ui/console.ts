@@ -315,7 +315,11 @@ const paymentStatuses = new Map<string, string>()
 
 async function refreshPayments(): Promise<void> {
   if (entities.length === 0) await loadEntities()
-  const query = L.listQuery({ status: byId<HTMLSelectElement>('payments-status').value, direction: byId<HTMLSelectElement>('payments-direction').value }, paymentsPage, PAGE_SIZE)
+  const query = L.listQuery(
+    { status: byId<HTMLSelectElement>('payments-status').value, direction: byId<HTMLSelectElement>('payments-direction').value, type: byId<HTMLSelectElement>('payments-type').value },
+    paymentsPage,
+    PAGE_SIZE,
+  )
   const res = await api<{ payments: L.PaymentView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/payments?${query}`)
   const changed = new Set(L.statusChanges(paymentStatuses, res.payments))
   const signature = JSON.stringify([res.payments, res.pagination_info.total_elements, paymentsPage])
@@ -326,33 +330,33 @@ async function refreshPayments(): Promise<void> {
   })
   const body = byId('payments-body')
   if (res.payments.length === 0) {
-    body.replaceChildren(emptyRow(8, 'No payments yet: make one through /v1, or simulate an inbound one above.'))
+    body.replaceChildren(emptyRow(9, 'No payments yet: make one through /v1, or simulate an inbound one above.'))
     return
   }
   body.replaceChildren(
     ...res.payments.map((p) => {
-      const key = p.receiver?.key
-      const actions =
-        p.status === 'PROCESSING'
-          ? h(
-              'td',
-              {},
-              button('Settle', 'payment-settle', () => api('POST', `/_mock/payments/${p.id}/settle`).then(() => say(`Settled ${p.id}.`))),
-              ' ',
-              button('Reject', 'payment-reject', () => {
-                const code = byId<HTMLInputElement>('reject-code').value.trim()
-                return api('POST', `/_mock/payments/${p.id}/reject`, code ? { error_code: code } : {}).then(() => say(`Rejected ${p.id}.`))
-              }),
-            )
-          : h('td', {}, p.error ? `${p.error.error_code}: ${p.error.error_description}` : '')
+      const actions = L.canSettle(p.status)
+        ? h(
+            'td',
+            {},
+            button('Settle', 'payment-settle', () => api('POST', `/_mock/payments/${p.id}/settle`).then(() => say(`Settled ${p.id}.`))),
+            ' ',
+            button('Reject', 'payment-reject', () => {
+              // Empty: the rail's default code (B002 Bre-B, R03 ACH).
+              const code = byId<HTMLInputElement>('reject-code').value.trim()
+              return api('POST', `/_mock/payments/${p.id}/reject`, code ? { error_code: code } : {}).then(() => say(`Rejected ${p.id}.`))
+            }),
+          )
+        : h('td', {}, p.error ? `${p.error.error_code}: ${p.error.error_description}` : '')
       return h(
         'tr',
         { 'data-testid': 'payment-row', 'data-id': p.id, class: changed.has(p.id) ? 'changed' : undefined },
         h('td', {}, p.created_at),
         h('td', {}, idCell(p.id)),
+        h('td', { 'data-testid': 'payment-type' }, p.type ?? ''),
         h('td', {}, p.direction),
         h('td', {}, h('span', { class: 'id' }, p.account_id), h('br'), h('span', { class: 'muted' }, entityName(p.entity_id))),
-        h('td', {}, key?.key_value ? `${key.key_type ?? ''} ${key.key_value}` : ''),
+        h('td', {}, L.receiverLabel(p)),
         h('td', { class: 'num', 'data-testid': 'payment-amount' }, L.formatMoney(p.amount)),
         h('td', {}, badge(p.status, 'payment-status')),
         actions,
@@ -369,7 +373,7 @@ function setUpPayments(): void {
     const payment = await api<L.PaymentView>('POST', '/_mock/simulations/inbound-payment', built.body)
     say(`Inbound payment ${payment.id}: ${payment.status}, ${L.formatMoney(payment.amount)}.`)
   })
-  for (const id of ['payments-status', 'payments-direction']) {
+  for (const id of ['payments-status', 'payments-direction', 'payments-type']) {
     byId(id).addEventListener('change', () => {
       paymentsPage = 1
       void refreshNow()

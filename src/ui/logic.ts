@@ -313,13 +313,28 @@ export interface PaymentView {
   id: string
   status: string
   direction: string
+  type?: string
   account_id: string
   amount: Money
   entity_id: string
-  receiver?: { key?: { key_type?: string; key_value?: string } }
+  receiver?: { key?: { key_type?: string; key_value?: string }; account?: { account_number?: string; bank_name?: string } }
   error?: { error_code: string; error_description: string }
   created_at: string
   updated_at: string
+}
+
+/** Whether `/_mock/payments/{id}/settle|reject` can still move it: PROCESSING (Bre-B) or PENDING (ACH). */
+export function canSettle(status: string): boolean {
+  return status === 'PROCESSING' || status === 'PENDING'
+}
+
+/** Who a payment goes to: the Bre-B key paid, or an ACH recipient's bank and account number. */
+export function receiverLabel(payment: Pick<PaymentView, 'receiver'>): string {
+  const key = payment.receiver?.key
+  if (key?.key_value) return `${key.key_type ?? ''} ${key.key_value}`.trim()
+  const account = payment.receiver?.account
+  if (account?.bank_name) return `${account.bank_name} ${account.account_number ?? ''}`.trim()
+  return ''
 }
 
 /**

@@ -11,7 +11,7 @@ import { DOCS_ACCOUNT, makePayment, OTHER_ACCOUNT, sweepAndSettle } from '../hel
 
 const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
 const BUILTIN_FAULTS = ['7d3e5b1f-0a2c-4e6d-8f9a-000000000500', '7d3e5b1f-0a2c-4e6d-8f9a-000000000504']
-const COLLECTIONS = ['format_version', 'entities', 'clients', 'tokens', 'customers', 'accounts', 'keys', 'magic_keys', 'resolutions', 'recipients', 'payments', 'qr_codes', 'webhooks', 'faults']
+const COLLECTIONS = ['format_version', 'entities', 'clients', 'tokens', 'customers', 'accounts', 'keys', 'magic_keys', 'magic_ach_accounts', 'resolutions', 'recipients', 'payments', 'qr_codes', 'webhooks', 'faults']
 
 type Row = Record<string, unknown>
 interface StateDoc {

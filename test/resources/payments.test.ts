@@ -682,7 +682,7 @@ t.test('answers 400 for a bad list filter', async (t) => {
     ['customer_id=abc', "Field 'customer_id' must be a UUID"],
     ['direction=SIDEWAYS', "Field 'direction' must be one of: OUTBOUND, INBOUND"],
     ['status=DONE', "Field 'status' must be one of: PENDING, PROCESSING, SETTLED, REJECTED"],
-    ['type=ACH', "Field 'type' must be one of: BREB"],
+    ['type=WIRE', "Field 'type' must be one of: BREB, ACH"],
     ['sender_type=PERSON', "Field 'sender_type' must be one of: BUSINESS, INDIVIDUAL"],
   ] as const) {
     const res = await listPayments(app, admin, `?${query}`)

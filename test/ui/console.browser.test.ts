@@ -123,6 +123,34 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
   t.equal(await paymentRow.getAttribute('class'), 'changed', 'the row that changed is highlighted')
   t.equal(await paymentRow.locator('[data-testid="payment-settle"]').count(), 0, 'no settle button once SETTLED')
 
+  // 3b. An ACH payment is PENDING (ACH_SETTLEMENT_DELAY_MS, 30 s), shown with its rail, and rejected from the page (R03, the ACH default).
+  const recipient = await json(
+    await fetch(`${mock.url}/v1/recipients/ach`, {
+      method: 'POST',
+      headers: v1,
+      body: JSON.stringify({
+        customer_id: DOCS_CUSTOMER,
+        owner: { type: 'BUSINESS', business_name: 'Proveedor SAS', identification_type: 'NIT', identification_number: '900123456' },
+        account: { account_type: 'CHECKING', account_number: '1234567890', bank_name: 'BANCO DE OCCIDENTE' },
+      }),
+    }),
+  )
+  const ach = await json(
+    await fetch(`${mock.url}/v1/payments/ach`, {
+      method: 'POST',
+      headers: v1,
+      body: JSON.stringify({ account_id: DOCS_ACCOUNT, recipient_id: recipient.id, amount: { value: '20', currency: 'COP' } }),
+    }),
+  )
+  t.equal(ach.status, 'PENDING')
+  const achRow = page.locator(`[data-testid="payment-row"][data-id="${ach.id}"]`)
+  await achRow.waitFor(WAIT)
+  t.equal(await achRow.locator('[data-testid="payment-type"]').textContent(), 'ACH')
+  t.equal(await achRow.locator('[data-testid="payment-status"]').textContent(), 'PENDING')
+  await achRow.locator('[data-testid="payment-reject"]').click()
+  await achRow.locator('[data-testid="payment-status"]', { hasText: 'REJECTED' }).waitFor(WAIT)
+  t.match(await achRow.textContent(), /R03/, 'rejected with the ACH default code')
+
   // 4. A fault rule added in the page fails the next matching request, and the journal shows it.
   await byTestId('tab-faults').click()
   await byTestId('fault-method').selectOption('GET')

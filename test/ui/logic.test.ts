@@ -2,6 +2,7 @@ import t from 'tap'
 import {
   adminHeaders,
   asksForAdminToken,
+  canSettle,
   CLOCK_STEPS,
   createdObjects,
   customersOf,
@@ -23,6 +24,7 @@ import {
   minorFromDecimal,
   parseAmount,
   pickDefaultEntity,
+  receiverLabel,
   statusChanges,
   statusClass,
   type AccountView,
@@ -205,6 +207,19 @@ t.test('highlights payments whose status moved since the last poll, not new ones
   t.same(statusChanges(seen, [{ id: 'c', status: 'PROCESSING' }, { id: 'a', status: 'SETTLED' }, { id: 'b', status: 'PROCESSING' }]), ['a'])
   t.same(statusChanges(seen, [{ id: 'a', status: 'SETTLED' }, { id: 'b', status: 'REJECTED' }]), ['b'])
   t.equal(seen.get('b'), 'REJECTED')
+})
+
+t.test('offers Settle and Reject on PROCESSING (Bre-B) and PENDING (ACH) payments only', async (t) => {
+  t.same(
+    ['PROCESSING', 'PENDING', 'SETTLED', 'REJECTED'].map(canSettle),
+    [true, true, false, false],
+  )
+})
+
+t.test('names the receiver by its Bre-B key, or by bank and account number for ACH', async (t) => {
+  t.equal(receiverLabel({ receiver: { key: { key_type: 'PHONE', key_value: '3001234567' } } }), 'PHONE 3001234567')
+  t.equal(receiverLabel({ receiver: { account: { account_number: '1234567890', bank_name: 'BANCO DE BOGOTA' } } }), 'BANCO DE BOGOTA 1234567890')
+  t.equal(receiverLabel({}), '')
 })
 
 t.test('builds the inbound simulation body with the amount as a string', async (t) => {

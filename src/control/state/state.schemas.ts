@@ -127,6 +127,14 @@ export const StateRowSchemas = {
     },
     'A reserved key value and what it does (CONTRACT §6)',
   ),
+  magic_ach_accounts: Row(
+    {
+      account_number: Type.String({ minLength: 1, maxLength: 18 }),
+      behaviour: StringEnum(['reject', 'hold'] as const),
+      error_code: Nullable(Type.String({ pattern: '^R[0-9]{2}$' })),
+    },
+    'A reserved ACH recipient account number and what a payment to it does (null error_code: hold)',
+  ),
   resolutions: Row(
     {
       id: UuidSchema,
@@ -173,9 +181,11 @@ export const StateRowSchemas = {
       account_id: UuidSchema,
       customer_id: UuidSchema,
       direction: StringEnum(['OUTBOUND', 'INBOUND'] as const),
-      type: StringEnum(['BREB'] as const),
-      status: StringEnum(['PROCESSING', 'SETTLED', 'REJECTED'] as const),
+      type: StringEnum(['BREB', 'ACH'] as const),
+      status: StringEnum(['PENDING', 'PROCESSING', 'SETTLED', 'REJECTED'] as const),
       resolution_id: Nullable(UuidSchema),
+      recipient_id: Nullable(UuidSchema),
+      description: Nullable(Text),
       amount_minor: MinorUnits,
       qr_code_reference: Text,
       end_to_end_identification: NonEmpty,
@@ -276,6 +286,7 @@ export const StateDocumentSchema = Type.Object(
     accounts: Type.Array(StateRowSchemas.accounts),
     keys: Type.Array(StateRowSchemas.keys),
     magic_keys: Type.Array(StateRowSchemas.magic_keys),
+    magic_ach_accounts: Type.Array(StateRowSchemas.magic_ach_accounts),
     resolutions: Type.Array(StateRowSchemas.resolutions),
     recipients: Type.Array(StateRowSchemas.recipients),
     payments: Type.Array(StateRowSchemas.payments),

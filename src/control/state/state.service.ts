@@ -100,6 +100,12 @@ export function checkStateReferences(doc: StateDocument): void {
     }
   })
   unique('magic_keys', doc.magic_keys, 'key_value', (r) => [r.key_type, r.key_value])
+  unique('magic_ach_accounts', doc.magic_ach_accounts, 'account_number', (r) => r.account_number)
+  doc.magic_ach_accounts.forEach((row, i) => {
+    if ((row.behaviour === 'reject') !== (row.error_code !== null)) {
+      throw invalid(`magic_ach_accounts[${i}].error_code`, 'is required for reject and must be null for hold', 'es obligatorio para reject y debe ser null para hold')
+    }
+  })
 
   unique('resolutions', doc.resolutions, 'id', (r) => r.id)
   reference('resolutions', doc.resolutions, 'customer_id', customers, CUSTOMER)
@@ -115,6 +121,17 @@ export function checkStateReferences(doc: StateDocument): void {
   reference('payments', doc.payments, 'account_id', accounts, ACCOUNT)
   reference('payments', doc.payments, 'resolution_id', resolutions, RESOLUTION, { sameEntity: false, optional: true })
   reference('payments', doc.payments, 'receiver_account_id', accounts, ACCOUNT, { sameEntity: false, optional: true })
+  // The CHECKs of 0006_ach_payments.sql: an ACH payment names its recipient and is never
+  // PROCESSING; a Bre-B one is never PENDING. (The recipient may have been deleted since.)
+  doc.payments.forEach((row, i) => {
+    if (row.type === 'ACH' && (row.recipient_id === null || row.recipient_id === undefined)) {
+      throw invalid(`payments[${i}].recipient_id`, 'is required on an ACH payment', 'es obligatorio en un pago ACH')
+    }
+    const wrongStatus = row.type === 'ACH' ? 'PROCESSING' : 'PENDING'
+    if (row.status === wrongStatus) {
+      throw invalid(`payments[${i}].status`, `cannot be ${wrongStatus} on a ${String(row.type)} payment`, `no puede ser ${wrongStatus} en un pago ${String(row.type)}`)
+    }
+  })
 
   unique('qr_codes', doc.qr_codes, 'id', (r) => r.id)
   reference('qr_codes', doc.qr_codes, 'customer_id', customers, CUSTOMER)

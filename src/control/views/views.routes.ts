@@ -70,9 +70,9 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
       },
     },
     async (request) => {
-      const { entity_id, account_id, customer_id, status, direction, end_to_end_identification, key_value } = request.query
+      const { entity_id, account_id, customer_id, status, direction, type, end_to_end_identification, key_value } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = views.paymentsOfEveryEntity({ entity_id, account_id, customer_id, status, direction, end_to_end_identification, key_value }, page)
+      const { rows, total } = views.paymentsOfEveryEntity({ entity_id, account_id, customer_id, status, direction, type, end_to_end_identification, key_value }, page)
       return { payments: rows.map(serializePaymentView), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )

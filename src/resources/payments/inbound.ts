@@ -102,7 +102,7 @@ export class InboundPayments {
         type: 'BREB',
         status: 'SETTLED',
         resolutionId: null,
-        amountMinor,
+        recipientId: null,        description: null,        amountMinor,
         qrCodeReference: input.qr_code_reference ?? '',
         endToEndIdentification,
         receiver: this.#receiver(account, customer),

@@ -4,17 +4,23 @@ import type { Clock } from '../../core/clock.js'
 import { invalidState, notFound } from '../../core/errors.js'
 import type { EventsService } from '../../webhooks/events.service.js'
 import type { AccountsStore } from '../accounts/accounts.store.js'
-import { receiverStateRejection, rejection } from './payment-errors.js'
+import { DEFAULT_REJECTION_CODE, receiverStateRejection, rejection } from './payment-errors.js'
 import { serializePayment } from './payments.serializer.js'
 import type { Payment, PaymentsStore } from './payments.store.js'
 
 const BATCH = 200
 
+/** Not yet settled or rejected: PROCESSING for Bre-B, PENDING for ACH (tracker issue 10 §1). */
+function isUnsettled(payment: Payment): boolean {
+  return payment.status === 'PROCESSING' || payment.status === 'PENDING'
+}
+
 /**
- * Settlement and rejection of PROCESSING payments (CONTRACT §4 lifecycle table), each step one
- * transaction: the hold leaves the payer's pending balance, and either the internal receiver
- * is credited (with an INBOUND record of its own) or the hold goes back to available.
- * A status only moves forward; no balance goes negative (the store refuses to write one).
+ * Settlement and rejection of PROCESSING (Bre-B) and PENDING (ACH) payments (CONTRACT §4
+ * lifecycle table), each step one transaction: the hold leaves the payer's pending balance,
+ * and either the internal receiver is credited (with an INBOUND record of its own) or the
+ * hold goes back to available. A status only moves forward; no balance goes negative (the
+ * store refuses to write one).
  */
 export class Settlement {
   constructor(
@@ -29,10 +35,10 @@ export class Settlement {
     this.#runBatch = db.transaction((now: string) => this.#batch(now))
     this.#settleDue = db.transaction((payment: Payment) => this.#settleWithin(payment))
     this.#rejectDue = db.transaction((payment: Payment, errorCode: string) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
-    // For /_mock: the payment read again in the transaction that moves it, if still PROCESSING.
+    // For /_mock: the payment read again in the transaction that moves it, if still PROCESSING (PENDING for ACH).
     this.#moveById = db.transaction((paymentId: string, move: (payment: Payment) => Payment) => {
       const payment = this.payments.findById(paymentId)
-      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
+      if (!payment || !isUnsettled(payment)) return payment as Payment
       return move(payment)
     })
   }
@@ -64,7 +70,7 @@ export class Settlement {
     let settled = 0
     for (const payment of due) {
       try {
-        if (payment.outcome === 'reject') this.#rejectDue(payment, payment.outcomeErrorCode ?? 'B002')
+        if (payment.outcome === 'reject') this.#rejectDue(payment, payment.outcomeErrorCode ?? DEFAULT_REJECTION_CODE[payment.type])
         else this.#settleDue(payment)
       } catch (error) {
         return { settled, full: false, error }
@@ -74,23 +80,28 @@ export class Settlement {
     return { settled, full: due.length === BATCH }
   }
 
-  /** `POST /_mock/payments/:id/settle`: 404, or 409 unless PROCESSING. */
+  /** `POST /_mock/payments/:id/settle`: 404, or 409 unless PROCESSING (Bre-B) or PENDING (ACH). */
   settle(paymentId: string): Payment {
     this.#requireProcessing(paymentId)
     return this.#moveById(paymentId, (payment) => this.#settleWithin(payment))
   }
 
-  /** `POST /_mock/payments/:id/reject`: with the given code, B002 by default. */
-  reject(paymentId: string, errorCode = 'B002'): Payment {
+  /** `POST /_mock/payments/:id/reject`: with the given code, else the rail's default (B002 Bre-B, R03 ACH). */
+  reject(paymentId: string, errorCode?: string): Payment {
     this.#requireProcessing(paymentId)
-    return this.#moveById(paymentId, (payment) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
+    return this.#moveById(paymentId, (payment) =>
+      this.#rejectWithin(payment, rejection(errorCode ?? DEFAULT_REJECTION_CODE[payment.type]), this.clock.now().toISOString()),
+    )
   }
 
   #requireProcessing(paymentId: string): void {
     const payment = this.payments.findById(paymentId)
     if (!payment) throw notFound('payment')
-    if (payment.status !== 'PROCESSING') {
-      throw invalidState({ en: `The payment is ${payment.status}: only PROCESSING payments move`, es: `El pago está ${payment.status}: solo se mueven los pagos PROCESSING` })
+    if (!isUnsettled(payment)) {
+      throw invalidState({
+        en: `The payment is ${payment.status}: only PROCESSING (Bre-B) and PENDING (ACH) payments move`,
+        es: `El pago está ${payment.status}: solo se mueven los pagos PROCESSING (Bre-B) y PENDING (ACH)`,
+      })
     }
   }
 
@@ -102,7 +113,10 @@ export class Settlement {
     return account
   }
 
-  /** Inside a transaction, with the payment as it stands (PROCESSING). */
+  /**
+   * Inside a transaction, with the payment as it stands (PROCESSING, or PENDING for ACH). An ACH
+   * payment has no internal receiver (receiverAccountId null): its hold just leaves the payer.
+   */
   #settleWithin(payment: Payment): Payment {
     const at = this.clock.now().toISOString()
     const receiver = payment.receiverAccountId === null ? undefined : this.accounts.findById(payment.receiverAccountId)
