@@ -8,6 +8,10 @@ export const REJECTION_DESCRIPTIONS: Record<string, string> = {
   AC04: 'Closed account number',
   AC06: 'Blocked account',
   B002: 'B002',
+  // Payment authorization (src/resources/payments/authorization.ts): ISO 20022 ExternalStatusReason1Code names.
+  MS02: 'Not specified reason customer generated',
+  MS03: 'Not specified reason agent generated',
+  AB05: 'Timeout at creditor agent',
 }
 
 export function rejection(code: string): { code: string; description: string } {

@@ -126,6 +126,7 @@ export class PaymentsStore {
   readonly #byResolution: Statement
   readonly #finish: Statement
   readonly #due: Statement
+  readonly #awaitAuthorization: Statement
   readonly #lister: PagedLister
 
   constructor(db: Database) {
@@ -147,6 +148,8 @@ export class PaymentsStore {
        WHERE id = @id AND status = 'PROCESSING'`,
     )
     this.#due = db.prepare("SELECT * FROM payments WHERE status = 'PROCESSING' AND outcome <> 'hold' AND settle_at <= ? ORDER BY settle_at, id LIMIT ?")
+    // Out of the settlement queue, still PROCESSING with its hold: the receiver's callback decides (issue 10 §2).
+    this.#awaitAuthorization = db.prepare("UPDATE payments SET settle_at = NULL WHERE id = ? AND status = 'PROCESSING'")
     this.#lister = new PagedLister(db, 'payments')
   }
 
@@ -202,6 +205,11 @@ export class PaymentsStore {
   /** PROCESSING payments whose settlement is due at `now`, oldest first. */
   due(now: string, limit: number): Payment[] {
     return (this.#due.all(now, limit) as PaymentRow[]).map(fromRow)
+  }
+
+  /** Takes a PROCESSING payment out of the settlement queue while its receiver's callback is asked. */
+  awaitAuthorization(id: string): void {
+    this.#awaitAuthorization.run(id)
   }
 
   hasAny(entityId: string): boolean {
