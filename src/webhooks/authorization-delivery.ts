@@ -137,6 +137,8 @@ export class AuthorizationDelivery {
         resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)`, timeout: false })
         return
       }
+      // Issue 11 §5 (targets on a shared instance) checks the resolved address at send time for
+      // webhooks; the same check belongs here, before the request, so a refused target is an error attempt.
       const controller = new AbortController()
       this.#requests.add(controller)
       let settled = false

@@ -227,6 +227,11 @@ t.test('/_mock settle and reject of a payment that awaits its callback decide bo
   const outbound = await internalPaymentAtSettlement(app, time)
   await app.services.sweeper.runDue()
   const inbound = await inboundOf(app, outbound)
+  const deadline = performance.now() + 3000
+  while (receiver.received.length === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+  t.equal(receiver.received.length, 1, 'the callback was asked')
+  t.equal(receiver.answered(), 0, 'the settlement pass returned without waiting for its answer')
+  t.equal(inbound.status, 'PROCESSING')
 
   const res = await app.inject({ method: 'POST', url: `/_mock/payments/${outbound.id}/reject`, payload: { error_code: 'AC06' } })
   t.equal(res.statusCode, 200)
@@ -275,4 +280,18 @@ t.test('an entity without a setting is not asked: its inbound payments settle as
   await sweepAuthorizations(app)
   t.equal(paymentOf(app, outbound.id).status, 'SETTLED')
   t.equal(receiver.received.length, 0)
+})
+
+t.test('a frozen mock clock does not hold the callback: it is asked on real time, and the decision is stamped with the frozen time', async (t) => {
+  const { app, time } = await buildTestApp(t)
+  const receiver = await startReceiver(t, ACCEPT)
+  await putAuthorization(app, receiver.url)
+  const frozen = await app.inject({ method: 'POST', url: '/_mock/clock', payload: { freeze: true } })
+  t.equal(frozen.statusCode, 200)
+  const frozenAt = frozen.json<{ now: string }>().now
+  time.advance(60_000)
+  const inbound = await simulateInbound(app, SMALL_ACCOUNT, '2')
+  await sweepAuthorizations(app)
+  t.equal(receiver.received.length, 1)
+  t.match(paymentOf(app, inbound.id), { status: 'SETTLED', created_at: frozenAt, updated_at: frozenAt })
 })
