@@ -5,6 +5,7 @@ import type { PaymentAuthorization, Verdict } from '../resources/payments/author
 import { serializePayment } from '../resources/payments/payments.serializer.js'
 import type { PaymentsStore } from '../resources/payments/payments.store.js'
 import type { AuthorizationRequest, AuthorizationsStore } from './authorizations.store.js'
+import { describe } from './delivery.js'
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
 
 /** https://docs.passportfintech.com/EN/payment-authorization-feature: "return your accept or reject response within 3 seconds". */
@@ -211,12 +212,4 @@ function judge(exchange: Exclude<Exchange, { aborted: true }>): { verdict: Verdi
   const accept = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { accept?: unknown }).accept : undefined
   if (typeof accept !== 'boolean') return { verdict: { failure: 'error' }, error: 'Malformed answer: expected {"accept": true} or {"accept": false}' }
   return { verdict: { accept }, error: null }
-}
-
-/** A network error as one readable line; Node's connect errors may carry only a code. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const code = (error as NodeJS.ErrnoException).code
-  if (error.message === '') return code ?? error.name
-  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
 }
