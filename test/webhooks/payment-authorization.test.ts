@@ -295,3 +295,20 @@ t.test('a frozen mock clock does not hold the callback: it is asked on real time
   t.equal(receiver.received.length, 1)
   t.match(paymentOf(app, inbound.id), { status: 'SETTLED', created_at: frozenAt, updated_at: frozenAt })
 })
+
+t.test('Auto Approve Error changes nothing when the callback answers: {"accept": false} still rejects, {"accept": true} still settles', async (t) => {
+  for (const [answer, expected] of [
+    [REFUSE, 'REJECTED'],
+    [ACCEPT, 'SETTLED'],
+  ] as const) {
+    for (const autoApproveError of [true, false]) {
+      const { app } = await buildTestApp(t)
+      const receiver = await startReceiver(t, answer)
+      await putAuthorization(app, receiver.url, { autoApproveError })
+      const inbound = await simulateInbound(app, SMALL_ACCOUNT, '1')
+      await sweepAuthorizations(app)
+      t.equal(paymentOf(app, inbound.id).status, expected, `${expected}, auto_approve_error ${autoApproveError}`)
+      await app.close()
+    }
+  }
+})
