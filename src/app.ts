@@ -75,6 +75,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error), compareSecrets: deps.compareSecrets })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
+    // PAYMENT_AUTHORIZATION_* wins at every start (issue 10 §2), as WEBHOOK_URL does.
+    services.authorizations.applyEnvironment()
   } catch (error) {
     db.close()
     throw error
@@ -103,6 +105,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await services.sweeper.stop()
     // Webhook sends in flight are cut off and their jobs stay pending for the next start.
     await services.webhookDelivery.close()
+    // Likewise for callbacks being asked: their questions stay pending and are asked again.
+    await services.authorizationDelivery.close()
     db.close()
   })
   app.setValidatorCompiler(createValidatorCompiler())

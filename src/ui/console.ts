@@ -182,6 +182,7 @@ async function loadEntities(): Promise<void> {
   entities = res.entities
   refreshesSinceEntities = 0
   replaceOptions(byId<HTMLSelectElement>('accounts-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
+  replaceOptions(byId<HTMLSelectElement>('authorization-entity'), entities.map((e): [string, string] => [e.id, e.name]))
   await loadCustomers()
 }
 
@@ -555,12 +556,22 @@ interface WebhookEndpoint {
 
 let lastWebhooksSignature = ''
 
+interface PaymentAuthorization {
+  entity_id: string
+  url: string
+  auto_approve_error: boolean
+  updated_at: string
+}
+
 async function refreshWebhooks(): Promise<void> {
-  const [endpoints, deliveries] = await Promise.all([
+  if (entities.length === 0) await loadEntities()
+  const [endpoints, deliveries, authorizations, attempts] = await Promise.all([
     api<{ webhooks: WebhookEndpoint[] }>('GET', '/_mock/webhooks'),
     api<{ deliveries: L.Delivery[] }>('GET', '/_mock/webhooks/deliveries?limit=100'),
+    api<{ payment_authorizations: PaymentAuthorization[] }>('GET', '/_mock/payment-authorizations'),
+    api<{ attempts: L.AuthorizationAttempt[] }>('GET', '/_mock/webhooks/authorizations?limit=100'),
   ])
-  const signature = JSON.stringify([endpoints, deliveries])
+  const signature = JSON.stringify([endpoints, deliveries, authorizations, attempts])
   if (signature === lastWebhooksSignature) return
   lastWebhooksSignature = signature
   const hooks = byId('webhooks-body')
@@ -607,9 +618,60 @@ async function refreshWebhooks(): Promise<void> {
           )
         })),
   )
+  byId('authorizations-body').replaceChildren(
+    ...(authorizations.payment_authorizations.length === 0
+      ? [emptyRow(5, 'No entity asks a callback: inbound payments settle at once.')]
+      : authorizations.payment_authorizations.map((a) =>
+          h(
+            'tr',
+            { 'data-testid': 'authorization-row' },
+            h('td', {}, entityName(a.entity_id)),
+            h('td', {}, a.url),
+            h('td', {}, a.auto_approve_error ? 'yes' : 'no'),
+            h('td', {}, a.updated_at),
+            h(
+              'td',
+              {},
+              button('Turn off', 'authorization-remove', async () => {
+                await api('DELETE', `/_mock/entities/${encodeURIComponent(a.entity_id)}/payment-authorization`)
+                say(`Payment authorization is off for ${entityName(a.entity_id)}.`)
+              }),
+            ),
+          ),
+        )),
+  )
+  byId('authorization-attempts-body').replaceChildren(
+    ...(attempts.attempts.length === 0
+      ? [emptyRow(7, 'No callback attempts yet.')]
+      : attempts.attempts.map((a) => {
+          const answer = L.authorizationAnswer(a)
+          return h(
+            'tr',
+            { 'data-testid': 'authorization-attempt-row' },
+            h('td', {}, a.at),
+            h('td', {}, h('span', { class: 'id' }, a.payment_id)),
+            h('td', {}, a.url),
+            h('td', { class: 'num' }, String(a.attempt)),
+            h('td', {}, h('span', { class: answer.cls }, answer.text)),
+            h('td', { class: 'num' }, L.formatDuration(a.duration_ms)),
+            h('td', {}, L.authorizationDecision(a)),
+          )
+        })),
+  )
 }
 
 function setUpWebhooks(): void {
+  const authorizationForm = byId<HTMLFormElement>('authorization-form')
+  onSubmit(authorizationForm, async (f) => {
+    const entity = f.entity ?? ''
+    await api('PUT', `/_mock/entities/${encodeURIComponent(entity)}/payment-authorization`, {
+      url: (f.url ?? '').trim(),
+      secret: f.secret ?? '',
+      auto_approve_error: f.auto_approve_error === 'true',
+    })
+    say(`${entityName(entity)} now asks ${(f.url ?? '').trim()} about each inbound payment.`)
+    authorizationForm.reset()
+  })
   const form = byId<HTMLFormElement>('webhook-form')
   onSubmit(form, async (f) => {
     const added = await api<WebhookEndpoint>('POST', '/_mock/webhooks', { url: (f.url ?? '').trim(), secret: f.secret ?? '', mode: f.mode ?? 'retry' })

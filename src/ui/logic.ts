@@ -527,3 +527,33 @@ export function deliveryOutcome(d: Delivery): { text: string; cls: StatusClass }
   if (d.status === null) return { text: d.error ? `no answer: ${d.error}` : 'no answer', cls: 's5xx' }
   return { text: String(d.status), cls: statusClass(d.status) }
 }
+
+/** One payment-authorization callback attempt, as `GET /_mock/webhooks/authorizations` lists it. */
+export interface AuthorizationAttempt {
+  payment_id: string
+  entity_id: string
+  url: string
+  attempt: number
+  status: number | null
+  response: string | null
+  accept: boolean | null
+  error?: string
+  duration_ms: number
+  decision: 'approved' | 'rejected' | null
+  at: string
+}
+
+/**
+ * A callback attempt's answer in a cell: `200 accept: true`, or the status and why it did not
+ * count, or why no answer came; coloured like a status (a failure is red even under 200).
+ */
+export function authorizationAnswer(a: AuthorizationAttempt): { text: string; cls: StatusClass } {
+  if (a.status === null) return { text: a.error ? `no answer: ${a.error}` : 'no answer', cls: 's5xx' }
+  if (a.accept !== null) return { text: `${a.status} accept: ${a.accept}`, cls: statusClass(a.status) }
+  return { text: a.error ? `${a.status}: ${a.error}` : String(a.status), cls: a.status >= 500 ? 's5xx' : 's4xx' }
+}
+
+/** What an attempt decided, in words: `null` means the payment had been decided meanwhile. */
+export function authorizationDecision(a: AuthorizationAttempt): string {
+  return a.decision ?? 'already decided'
+}

@@ -8,6 +8,7 @@ import { PACKAGE_ROOT, SETTINGS, loadConfig } from '../../src/config.js'
 import { ERROR_CATALOGUE } from '../../src/core/error-catalogue.js'
 import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
+import { closedPortUrl } from '../helpers/webhooks.js'
 
 // The README must be true from its first line to its last (issue 2): its tables are checked
 // against the code and the fixtures, and its curl walk-through is run against a real server.
@@ -248,6 +249,23 @@ t.test('its ACH payment walk-through works as written, moving the mock clock', a
   t.match(script, /"advance_seconds":30\}/, 'the walk-through moves the clock by the 30 s default')
   t.equal(app.services.config.achSettlementDelayMs, 30000)
   const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 30000 })
+  t.equal(stdout.trim(), expected.trim())
+})
+
+t.test('its payment-authorization walk-through works as written: one payment accepted, one refused', async (t) => {
+  // Real time and the sweeper's own timer, as `npm start` runs; the callback on a free port
+  // instead of 3000, and the wait stretched (1 s → 3 s) for a loaded CI machine.
+  const app = await buildApp({ ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' })
+  t.teardown(() => app.close())
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const free = await closedPortUrl()
+  const callbackHost = new URL(free).host
+  const walkthrough = section('Payment authorization')
+  const [script = ''] = codeBlocks(walkthrough, 'bash')
+  const [expected = ''] = codeBlocks(walkthrough, 'text')
+  t.match(script, /\nsleep 1\n/, 'the walk-through waits 1 s for the callback')
+  const adapted = script.replaceAll('http://127.0.0.1:8080', url).replaceAll('127.0.0.1:3000', callbackHost).replace('listen(3000,', `listen(${new URL(free).port},`).replace('\nsleep 1\n', '\nsleep 3\n')
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${adapted}`], { encoding: 'utf8', timeout: 30000 })
   t.equal(stdout.trim(), expected.trim())
 })
 

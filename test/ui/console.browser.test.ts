@@ -5,6 +5,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import t from 'tap'
 import { PACKAGE_ROOT } from '../../src/config.js'
 import { startPassportMock } from '../../src/testing.js'
+import { startReceiver } from '../helpers/webhooks.js'
 
 // Issue 6: the QA console in a real browser, the machine's Debian Chromium (.ci/run installs it).
 // Outside CI the test skips when no browser can start; with CI=true that is a failure.
@@ -189,6 +190,24 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
   await page.reload()
   await page.locator('[data-testid="request-row"]').first().waitFor(WAIT)
   t.ok(await byTestId('token-form').isHidden(), 'no second token prompt after a reload')
+
+  // 6. Payment authorization: set the default entity's callback in the page, see an attempt.
+  const callback = await startReceiver(t, () => ({ status: 200, body: '{"accept": true}' }))
+  await byTestId('tab-webhooks').click()
+  await page.locator('#panel-webhooks summary', { hasText: 'Set an entity’s callback' }).click()
+  await page.locator('[data-testid="authorization-entity"] option', { hasText: 'Passport Mock Default Entity' }).waitFor({ state: 'attached', ...WAIT })
+  await byTestId('authorization-entity').selectOption({ label: 'Passport Mock Default Entity' })
+  await page.locator('#authorization-form input[name="url"]').fill(callback.url)
+  await page.locator('#authorization-form input[name="secret"]').fill('console-secret')
+  await page.locator('#authorization-form button[type="submit"]').click()
+  await page.locator('[data-testid="authorization-row"]', { hasText: callback.url }).waitFor(WAIT)
+  const inbound = await json(
+    await fetch(`${mock.url}/_mock/simulations/inbound-payment`, { method: 'POST', headers: admin, body: JSON.stringify({ account_id: DOCS_ACCOUNT, amount: { value: '1', currency: 'COP' } }) }),
+  )
+  t.equal(inbound.status, 'PROCESSING', 'the inbound payment waits for the callback set in the page')
+  const attempt = page.locator('[data-testid="authorization-attempt-row"]', { hasText: inbound.id })
+  await attempt.waitFor(WAIT)
+  t.match(await attempt.textContent(), /200 accept: true.*approved/, 'the attempt shows the answer and the decision')
 
   t.same(pageErrors, [], 'no script error in the page')
 })

@@ -28,7 +28,8 @@ export async function paymentsControlRoutes(fastify: FastifyInstance, { services
       schema: {
         tags,
         summary: 'Settle a PROCESSING (Bre-B) or PENDING (ACH) payment now',
-        description: 'Any entity’s payment. An internal receiver that is not ACTIVE still rejects it (AC06/AC04), as at a normal settlement.',
+        description:
+          'Any entity’s payment. An internal receiver that is not ACTIVE still rejects it (AC06/AC04), as at a normal settlement. The receiver’s payment-authorization callback is not asked; a payment waiting for it (by its INBOUND or OUTBOUND id) is settled now, both records.',
         params: PaymentIdParamsSchema,
         response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 415) },
       },
@@ -42,6 +43,7 @@ export async function paymentsControlRoutes(fastify: FastifyInstance, { services
       schema: {
         tags,
         summary: 'Reject a PROCESSING (Bre-B) or PENDING (ACH) payment now (the hold goes back to available)',
+        description: 'A payment waiting for its receiver’s payment-authorization callback (by its INBOUND or OUTBOUND id) is rejected now, both records, with the same code.',
         params: PaymentIdParamsSchema,
         body: RejectPaymentBodySchema,
         response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415) },

@@ -252,6 +252,32 @@ export const StateRowSchemas = {
     },
     'A webhook endpoint added through /_mock/webhooks, with its secret (the environment’s is not state)',
   ),
+  payment_authorizations: Row(
+    {
+      entity_id: UuidSchema,
+      url: NonEmpty,
+      secret: NonEmpty,
+      auto_approve_error: Type.Boolean(),
+      created_at: StoredTime,
+      updated_at: StoredTime,
+    },
+    'An entity’s payment-authorization callback, with its secret',
+  ),
+  payment_authorization_requests: Row(
+    {
+      id: UuidSchema,
+      entity_id: UuidSchema,
+      payment_id: UuidSchema,
+      outbound_payment_id: Nullable(UuidSchema),
+      attempts: Type.Integer({ minimum: 0 }),
+      next_attempt_ms: Type.Integer({ minimum: 0, description: 'Real time (ms since 1970) of the next ask' }),
+      state: StringEnum(['pending', 'approved', 'rejected'] as const),
+      decided_by: Nullable(StringEnum(['callback', 'auto_approve_error', 'error', 'control', 'no_configuration'] as const)),
+      created_at: StoredTime,
+      updated_at: StoredTime,
+    },
+    'An INBOUND payment’s question to its entity’s callback; a pending one is asked again after an import',
+  ),
   faults: Row(
     {
       id: UuidSchema,
@@ -293,11 +319,13 @@ export const StateDocumentSchema = Type.Object(
     qr_codes: Type.Array(StateRowSchemas.qr_codes),
     webhooks: Type.Array(StateRowSchemas.webhooks),
     faults: Type.Array(StateRowSchemas.faults),
+    payment_authorizations: Type.Optional(Type.Array(StateRowSchemas.payment_authorizations, { description: 'Absent (a document from before the feature): none' })),
+    payment_authorization_requests: Type.Optional(Type.Array(StateRowSchemas.payment_authorization_requests, { description: 'Absent: none' })),
   },
   {
     additionalProperties: false,
     description:
-      'Every table as rows with its column names: money in minor units as strings (`available_minor`), secrets and token hashes included. Webhook deliveries, the journal and the clock offset are not state.',
+      'Every table as rows with its column names: money in minor units as strings (`available_minor`), secrets and token hashes included. Webhook deliveries, callback attempts, the journal and the clock offset are not state.',
   },
 )
 

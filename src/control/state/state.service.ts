@@ -43,6 +43,7 @@ const CLIENT = parent('client', 'cliente', { en: 'a', es: 'un' }, 'ningún')
 const CUSTOMER = parent('customer', 'cliente', { en: 'a', es: 'un' }, 'ningún')
 const ACCOUNT = parent('account', 'cuenta', { en: 'an', es: 'una' }, 'ninguna')
 const RESOLUTION = parent('resolution', 'resolución', { en: 'a', es: 'una' }, 'ninguna')
+const PAYMENT = parent('payment', 'pago', { en: 'a', es: 'un' }, 'ningún')
 
 /** 400 when a row names a parent the document lacks, or (when `sameEntity`) a parent of another entity. */
 function reference(collection: string, rows: Rows, field: string, parents: Map<string, StateRow>, what: Parent, options: { sameEntity?: boolean; optional?: boolean } = {}): void {
@@ -137,6 +138,16 @@ export function checkStateReferences(doc: StateDocument): void {
   reference('qr_codes', doc.qr_codes, 'customer_id', customers, CUSTOMER)
   unique('webhooks', doc.webhooks, 'id', (r) => r.id)
   unique('faults', doc.faults, 'id', (r) => r.id)
+
+  const configs = doc.payment_authorizations ?? []
+  unique('payment_authorizations', configs, 'entity_id', (r) => r.entity_id)
+  reference('payment_authorizations', configs, 'entity_id', entities, ENTITY, { sameEntity: false })
+  const requests = doc.payment_authorization_requests ?? []
+  const payments = index(doc.payments)
+  unique('payment_authorization_requests', requests, 'id', (r) => r.id)
+  unique('payment_authorization_requests', requests, 'payment_id', (r) => r.payment_id)
+  reference('payment_authorization_requests', requests, 'payment_id', payments, PAYMENT)
+  reference('payment_authorization_requests', requests, 'outbound_payment_id', payments, PAYMENT, { sameEntity: false, optional: true })
 }
 
 export interface StateServiceOptions {

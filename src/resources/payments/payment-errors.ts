@@ -14,6 +14,10 @@ export const REJECTION_DESCRIPTIONS: Record<string, string> = {
   R02: 'Account closed',
   R03: 'No account / unable to locate account',
   R04: 'Invalid account number',
+  // Payment authorization (src/resources/payments/authorization.ts): ISO 20022 ExternalStatusReason1Code names.
+  MS02: 'Not specified reason customer generated',
+  MS03: 'Not specified reason agent generated',
+  AB05: 'Timeout at creditor agent',
 }
 
 /**

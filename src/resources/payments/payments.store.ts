@@ -154,6 +154,7 @@ export class PaymentsStore {
   readonly #due: Statement
   readonly #insertMagicAch: Statement
   readonly #magicAch: Statement
+  readonly #awaitAuthorization: Statement
   readonly #lister: PagedLister
 
   constructor(db: Database) {
@@ -178,6 +179,8 @@ export class PaymentsStore {
     this.#due = db.prepare("SELECT * FROM payments WHERE status IN ('PROCESSING', 'PENDING') AND outcome <> 'hold' AND settle_at <= ? ORDER BY settle_at, id LIMIT ?")
     this.#insertMagicAch = db.prepare('INSERT INTO magic_ach_accounts (account_number, behaviour, error_code) VALUES (@accountNumber, @behaviour, @errorCode)')
     this.#magicAch = db.prepare('SELECT account_number AS accountNumber, behaviour, error_code AS errorCode FROM magic_ach_accounts WHERE account_number = ?')
+    // Out of the settlement queue, still PROCESSING with its hold: the receiver's callback decides (issue 10 §2).
+    this.#awaitAuthorization = db.prepare("UPDATE payments SET settle_at = NULL WHERE id = ? AND status = 'PROCESSING'")
     this.#lister = new PagedLister(db, 'payments')
   }
 
@@ -244,6 +247,11 @@ export class PaymentsStore {
   /** What a reserved ACH account number does to a payment to it (fixtures' `magic_ach_accounts`). */
   findMagicAchAccount(accountNumber: string): MagicAchAccount | undefined {
     return this.#magicAch.get(accountNumber) as MagicAchAccount | undefined
+  }
+
+  /** Takes a PROCESSING payment out of the settlement queue while its receiver's callback is asked. */
+  awaitAuthorization(id: string): void {
+    this.#awaitAuthorization.run(id)
   }
 
   hasAny(entityId: string): boolean {
