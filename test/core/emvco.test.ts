@@ -184,15 +184,16 @@ t.test('cuts merchant fields to the EMVCo maxima, as ASCII', async (t) => {
 
 t.test('accepts the purpose as a word or code, and keeps other text as it stands', async (t) => {
   const base = `000201010211${tlv('26', `0015CO.COM.VISI.LLA${tlv('02', '3001234567')}`)}`
-  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'COLLECTION'))}`)).additionalInfo.transaction_purpose, '05')
-  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', '07'))}`)).additionalInfo.transaction_purpose, '07')
-  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'Pago servicios'))}`)).additionalInfo.transaction_purpose, 'Pago servicios')
-  t.equal(decodeBrebQr(withCrc(base)).additionalInfo.transaction_purpose, '00', 'absent: the create default, 00')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'COLLECTION'))}`)).additionalInfo?.transaction_purpose, '05')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', '07'))}`)).additionalInfo?.transaction_purpose, '07')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'Pago servicios'))}`)).additionalInfo?.transaction_purpose, 'Pago servicios')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('01', 'F1'))}`)).additionalInfo?.transaction_purpose, '00', 'tag 62 without a purpose: the create default, 00')
+  t.equal(decodeBrebQr(withCrc(base)).additionalInfo, undefined, 'no tag 62: no additional data (Contract 2, sandbox observation)')
 })
 
 t.test('decodes a minimal payload: only the format indicator, the key template and the CRC', async (t) => {
   const payload = withCrc(`000201${tlv('26', `0015CO.COM.VISI.LLA${tlv('05', '0012345678')}`)}`)
-  t.same(decodeBrebQr(payload), { type: 'STATIC', key: { key_type: 'BCODE', key_value: '0012345678' }, merchant: {}, additionalInfo: { transaction_purpose: '00' } })
+  t.same(decodeBrebQr(payload), { type: 'STATIC', key: { key_type: 'BCODE', key_value: '0012345678' }, merchant: {} })
   const withAmount = withCrc(`000201${tlv('26', `0015CO.COM.VISI.LLA${tlv('01', '123')}`)}${tlv('54', '10')}`)
   t.equal(decodeBrebQr(withAmount).type, 'DYNAMIC', 'no tag 01 but an amount: DYNAMIC')
   t.equal(decodeBrebQr(withCrc(`000201${tlv('26', `0015CO.COM.VISI.LLA${tlv('01', '123')}`)}`)).merchant.name, undefined)
