@@ -51,9 +51,13 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
       },
     },
     async (request) => {
-      const { identification_number, customer_id, identification_type } = request.query
+      const { identification_number, customer_id, identification_type, customer_status, email, mobile } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = customers.list(principalOf(request), { identification_number, id: customer_id, identification_type }, page)
+      const { rows, total } = customers.list(
+        principalOf(request),
+        { identification_number, id: customer_id, identification_type, status: customer_status, email, mobile_phone_number: mobile },
+        page,
+      )
       return { customers: rows.map(serializeCustomer), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )

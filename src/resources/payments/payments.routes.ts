@@ -81,6 +81,8 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
           sender_identification_number: filters.sender_identification_number,
           sender_account_type: filters.sender_account_type,
           sender_account_number: filters.sender_account_number,
+          sender_participant_name: filters.sender_participant_name,
+          sender_participant_identification_number: filters.sender_participant_identification_number,
         },
         page,
       )

@@ -117,6 +117,9 @@ export interface PaymentFilters {
   sender_identification_number?: string
   sender_account_type?: string
   sender_account_number?: string
+  /** https://docs.passportfintech.com/EN/list-payments "Sender Filters"; read from the stored sender block. */
+  sender_participant_name?: string
+  sender_participant_identification_number?: string
 }
 
 /** Bre-B payments (reference B §6), OUTBOUND and INBOUND records alike. */
@@ -147,7 +150,12 @@ export class PaymentsStore {
        WHERE id = @id AND status = 'PROCESSING'`,
     )
     this.#due = db.prepare("SELECT * FROM payments WHERE status = 'PROCESSING' AND outcome <> 'hold' AND settle_at <= ? ORDER BY settle_at, id LIMIT ?")
-    this.#lister = new PagedLister(db, 'payments')
+    // The sender's participant lives only in the `sender` JSON: these two filters read it there
+    // (no column, no migration; a measured need would bring an expression index).
+    this.#lister = new PagedLister(db, 'payments', {
+      sender_participant_name: "json_extract(sender, '$.participant.name') = @value",
+      sender_participant_identification_number: "json_extract(sender, '$.participant.identification_number') = @value",
+    })
   }
 
   insert(p: Payment): void {
