@@ -438,6 +438,10 @@ t.test('lists both types, oldest first, and filters by every parameter of refere
     ['account_type=savings', [achDocs]],
     ['account_type=ORDINARY', []],
     [`type=ACH&customer_id=${SECOND_CUSTOMER}`, [achSecond]],
+    // Docs #30's example values: the owner's type; only ACH recipients have one until resolved.
+    ['type=INDIVIDUAL', [achDocs]],
+    ['type=business', [achSecond]],
+    [`type=BUSINESS&customer_id=${DOCS_CUSTOMER}`, []],
     ['order_params.order_direction=DESC', [brebSecond, achSecond, achDocs, brebDocs]],
     ['page_params.page_size=3&page_params.page_number=2', [brebSecond]],
     ['page_size=2&page_number=3', []],
@@ -469,7 +473,7 @@ t.test('lists the same bodies as the single lookups', async (t) => {
 t.test('answers 400 for a bad list filter', async (t) => {
   const { app } = await buildTestApp(t)
   const cases: [string, string][] = [
-    ['type=SWIFT', "Field 'type' must be one of: BREB, ACH"],
+    ['type=SWIFT', "Field 'type' must be one of: BREB, ACH, INDIVIDUAL, BUSINESS"],
     ['customer_id=42', "Field 'customer_id' must be a UUID"],
     ['recipient_id=x', "Field 'recipient_id' must be a UUID"],
     ['account_type=CURRENT', "Field 'account_type' must be one of: LOW_VALUE, ORDINARY, CHECKING, SAVINGS, INCLUSIVE_LOW_VALUE"],

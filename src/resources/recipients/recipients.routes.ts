@@ -72,7 +72,13 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
     async (request) => {
       const { customer_id, type, recipient_id, identification_number, account_number, account_type } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = recipients.list(principalOf(request), { customer_id, type, id: recipient_id, identification_number, account_number, account_type }, page)
+      // https://docs.passportfintech.com/EN/list-all-recipients: `type` "for example, INDIVIDUAL or BUSINESS".
+      const ownerType = type === 'INDIVIDUAL' || type === 'BUSINESS' ? type : undefined
+      const { rows, total } = recipients.list(
+        principalOf(request),
+        { customer_id, type: ownerType === undefined ? type : undefined, owner_type: ownerType, id: recipient_id, identification_number, account_number, account_type },
+        page,
+      )
       return { recipients: rows.map(serializeRecipient), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )

@@ -82,7 +82,11 @@ export const RecipientListSchema = listEnvelope('recipients', Type.Union([BrebRe
 export const RecipientListQuerySchema = Type.Object({
   ...ListQueryProperties,
   customer_id: Type.Optional(UuidSchema),
-  type: Type.Optional(StringEnum(RECIPIENT_TYPES, { description: 'Any case' })),
+  type: Type.Optional(
+    StringEnum([...RECIPIENT_TYPES, ...OWNER_TYPES], {
+      description: 'Any case. BREB or ACH: the recipient’s type; INDIVIDUAL or BUSINESS (the docs’ examples): the owner’s type, which only ACH recipients have until a Bre-B one is resolved',
+    }),
+  ),
   recipient_id: Type.Optional(UuidSchema),
   identification_number: Type.Optional(Type.String({ minLength: 1, maxLength: 30, description: "The ACH owner's" })),
   account_number: Type.Optional(Type.String({ minLength: 1, maxLength: 18, description: "The ACH recipient's" })),
