@@ -45,7 +45,7 @@ export const ErrorBodySchema = Type.Object(
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid JSON, or a parameter with a wrong type, format or value',
   401: 'Missing, invalid, expired or revoked token, or a token without the required scope',
-  403: 'The resource belongs to another entity',
+  403: 'The resource belongs to another entity (listed on lists too, as the docs list it; lists show only the caller’s rows)',
   404: 'Not found',
   405: 'Method not allowed on this path',
   409: 'Already exists, or not in a state that allows the operation',

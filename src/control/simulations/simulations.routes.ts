@@ -22,7 +22,7 @@ export async function simulationsRoutes(fastify: FastifyInstance, { services }: 
         description:
           'Creates the account’s INBOUND payment, already SETTLED (resolution_id ""), credits its available balance with the exact amount, and raises `payment.inbound.received` then `payment.inbound.confirmed` to the account’s entity, all in one transaction. The receiver block names the account’s oldest ACTIVE key (else its owner’s NIT as an ID key). 404 account_not_found; 409 invalid_state when the account is not ACTIVE.',
         body: InboundPaymentBodySchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(inbound.receive(request.body)),

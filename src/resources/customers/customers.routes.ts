@@ -31,7 +31,7 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
         security,
         summary: 'Link a merchant (BUSINESS customer)',
         body: LinkBusinessBodySchema,
-        response: { 200: CustomerSchema, ...errorResponses(400, 401, 409, 413, 415) },
+        response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeCustomer(customers.linkBusiness(principalOf(request), request.body)),
@@ -47,7 +47,7 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
         summary: 'List customers',
         description: 'Answers 404 customer_not_found when the entity has no customers at all, as the docs say.',
         querystring: CustomerListQuerySchema,
-        response: { 200: CustomerListSchema, ...errorResponses(400, 401, 404) },
+        response: { 200: CustomerListSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     async (request) => {
@@ -66,7 +66,7 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
     '/v1/customers/:customer_id',
     {
       config: { scope: 'paas.core.entity_customers.get' },
-      schema: { tags, security, summary: 'Retrieve a customer', params: CustomerIdParamsSchema, response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags, security, summary: 'Retrieve a customer', params: CustomerIdParamsSchema, response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404, 500) } },
     },
     async (request) => serializeCustomer(customers.require(principalOf(request), request.params.customer_id)),
   )
@@ -81,7 +81,7 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
         summary: 'Update a customer',
         params: CustomerIdParamsSchema,
         body: UpdateCustomerBodySchema,
-        response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeCustomer(customers.update(principalOf(request), request.params.customer_id, request.body)),

@@ -40,7 +40,7 @@ export async function tokensRoutes(fastify: FastifyInstance, { services }: { ser
         description: 'JSON or form body; the client may also come in `Authorization: Basic`.',
         consumes: ['application/json', 'application/x-www-form-urlencoded'],
         body: TokenRequestSchema,
-        response: { 200: IssuedTokenSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 200: IssuedTokenSchema, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },
     async (request) => {
@@ -59,7 +59,7 @@ export async function tokensRoutes(fastify: FastifyInstance, { services }: { ser
     '/v1/iam/oauth/tokens',
     {
       config: { scope: 'iam.oauth.tokens.list.get' },
-      schema: { tags, security, summary: 'List tokens', querystring: TokenListQuerySchema, response: { 200: TokenListSchema, ...errorResponses(400, 401) } },
+      schema: { tags, security, summary: 'List tokens', querystring: TokenListQuerySchema, response: { 200: TokenListSchema, ...errorResponses(400, 401, 403, 500) } },
     },
     async (request) => {
       const { grant_flow, role, account_id, user_id } = request.query
@@ -73,7 +73,7 @@ export async function tokensRoutes(fastify: FastifyInstance, { services }: { ser
     '/v1/iam/oauth/tokens/:token_id',
     {
       config: { scope: 'iam.oauth.tokens.get' },
-      schema: { tags, security, summary: 'Retrieve a token', params: TokenIdParamsSchema, response: { 200: TokenInfoSchema, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags, security, summary: 'Retrieve a token', params: TokenIdParamsSchema, response: { 200: TokenInfoSchema, ...errorResponses(400, 401, 403, 404, 500) } },
     },
     async (request) => {
       const token = tokens.get(principalOf(request), request.params.token_id)
