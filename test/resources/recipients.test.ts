@@ -641,3 +641,15 @@ t.test('answers 404 for resolving an unknown recipient and 403 for another entit
   t.match(own.json(), { customer_id: OTHER_CUSTOMER })
   await expectMatchesSpec(t, app, own)
 })
+
+t.test('saves a Bre-B recipient from the docs’ table form: key_type (MOBILE) and key_value at the top level', async (t) => {
+  const { app } = await buildTestApp(t)
+  // https://docs.passportfintech.com/EN/create-recipient: the table lists key_type (ID, MOBILE, EMAIL, ALPHA, BCODE) and key_value flat.
+  const res = await createBreb(app, { customer_id: DOCS_CUSTOMER, key_type: 'MOBILE', key_value: '3975999158', alias: 'Pepito SAS5' })
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), { customer_id: DOCS_CUSTOMER, type: 'BREB', key: { key_type: 'PHONE', key_value: '3975999158' }, alias: 'Pepito SAS5' })
+  await expectMatchesSpec(t, app, res)
+  const half = await createBreb(app, { customer_id: DOCS_CUSTOMER, key_type: 'PHONE' })
+  expectInvalid(t, half, "Field 'key_value' is required")
+  await expectMatchesSpec(t, app, half)
+})

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { ListQueryProperties, StringEnum, TimestampSchema, UuidSchema, listEnvelope } from '../../plugins/common-schemas.js'
-import { BrebKeyInputSchema, BrebKeySchema } from '../keys/keys.schemas.js'
+import { BrebKeySchema, FlatKeyInputProperties } from '../keys/keys.schemas.js'
 import { ACH_ACCOUNT_TYPES, IDENTIFICATION_TYPES, OWNER_TYPES, RECIPIENT_TYPES } from './recipients.store.js'
 
 const Alias = Type.String({ minLength: 0, maxLength: 128, description: 'A friendly name, 0–128 characters', examples: ['Pepito SAS5'] })
@@ -8,7 +8,7 @@ const NamePart = (description: string) => Type.String({ maxLength: 140, descript
 
 export const CreateBrebRecipientBodySchema = Type.Object({
   customer_id: UuidSchema,
-  key: BrebKeyInputSchema,
+  ...FlatKeyInputProperties,
   alias: Type.Optional(Alias),
 })
 
