@@ -217,10 +217,19 @@ function taxValue(line: TaxLine): string | undefined {
   return line.valueMinor === undefined ? undefined : emvAmount(line.valueMinor)
 }
 
-/** The value of tag 62 for these fields (the caller checks it fits in 99 characters). */
+/** What sub-tag 62-08 carries for a purpose: the word for a request code (the docs' payloads), other text as it stands. */
+function purposeText(purpose: string | undefined): string | undefined {
+  return purpose !== undefined && purpose in TRANSACTION_PURPOSES ? TRANSACTION_PURPOSES[purpose as TransactionPurposeCode] : purpose
+}
+
+/**
+ * The value of tag 62 for these fields (the caller checks it fits in 99 characters). The
+ * purpose goes in as its word, as the docs' payloads carry it (`62120808PURCHASE` in
+ * https://docs.passportfintech.com/EN/retrieve-qr-code and the decode example).
+ */
 export function additionalDataTemplate(info: AdditionalInfo): string {
   const fields = Object.entries(ADDITIONAL_INFO_SUBTAGS)
-    .map(([field, id]) => [id, info[field as AdditionalInfoField]] as [string, string | undefined])
+    .map(([field, id]) => [id, field === 'transaction_purpose' ? purposeText(info.transaction_purpose) : info[field as AdditionalInfoField]] as [string, string | undefined])
     .sort(([a], [b]) => a.localeCompare(b))
   return encodeDataObjects(fields)
 }

@@ -147,7 +147,7 @@ t.test('creates a DYNAMIC QR code: the reference B §7.2 object, its payload wri
       tlv('59', 'changing'),
       tlv('60', 'Cartagena'),
       tlv('61', '101010'),
-      tlv('62', tlv('01', 'FAC-1') + tlv('07', 'T1') + tlv('08', '05')),
+      tlv('62', tlv('01', 'FAC-1') + tlv('07', 'T1') + tlv('08', 'COLLECTION')),
       template('80', 'CO.COM.VISI.CANAL', ['01', 'ECOMM']),
       template('81', 'CO.COM.VISI.CIVA', ['01', '02']),
       template('82', 'CO.COM.VISI.IVA', ['01', '100.00']),
@@ -277,7 +277,7 @@ t.test('answers no additional_info for a QR made without it: get, list and decod
   // With additional_info the purpose comes back as a word, and tag 62 is there.
   const withInfo = await created(app, qrRequest(keyId, { additional_info: { transaction_purpose: '00' } }))
   t.same(withInfo.additional_info, { transaction_purpose: 'PURCHASE' })
-  t.ok(withInfo.qr_code_data.includes(tlv('62', tlv('08', '00'))))
+  t.ok(withInfo.qr_code_data.includes(tlv('62', tlv('08', 'PURCHASE'))), 'the purpose as the docs’ payloads carry it: 62120808PURCHASE')
 })
 
 t.test('takes amount as optional for both types: DYNAMIC without one has no tag 54, STATIC with one encodes it', async (t) => {
@@ -458,10 +458,11 @@ t.test('answers 400 when additional_info does not fit tag 62’s 99 characters',
   const keyId = await newKey(app, 'PHONE', '3001234567')
   const label = 'x'.repeat(25)
   const res = await createQr(app, qrRequest(keyId, { additional_info: { invoice_number: label, store_label: label, terminal_label: label, customer_label: label } }))
-  expectInvalid(t, res, "Fields of 'additional_info' take 122 characters in the QR's additional data (EMVCo tag 62), which holds at most 99: send fewer or shorter labels")
+  expectInvalid(t, res, "Fields of 'additional_info' take 128 characters in the QR's additional data (EMVCo tag 62), which holds at most 99: send fewer or shorter labels")
   await expectMatchesSpec(t, app, res)
-  const fits = await created(app, qrRequest(keyId, { additional_info: { invoice_number: label, store_label: label, terminal_label: label, loyalty_label: '12' } }))
-  const tag62 = tlv('01', label) + tlv('03', label) + tlv('04', '12') + tlv('07', label) + tlv('08', '00')
+  // 62-08 holds the purpose's word (PURCHASE: 12 characters with its id and length).
+  const fits = await created(app, qrRequest(keyId, { additional_info: { invoice_number: label, store_label: label, terminal_label: label.slice(0, 19), loyalty_label: '12' } }))
+  const tag62 = tlv('01', label) + tlv('03', label) + tlv('04', '12') + tlv('07', label.slice(0, 19)) + tlv('08', 'PURCHASE')
   t.equal(tag62.length, 99)
   t.ok(fits.qr_code_data.includes(tlv('62', tag62)), 'exactly 99 characters fit')
 })
