@@ -389,3 +389,16 @@ t.test('expectMatchesSpec fails a bodiless answer (204, and the token revoke’s
   await expectMatchesSpec(revokeWithBody, app, tampered(revoke, { body: '{}' }))
   t.ok(revokeWithBody.failed, 'and one with a body fails')
 })
+
+t.test('lists 413 and 415 on every operation that can receive a body (every method but GET), /_mock included', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const [name, op] of operations(await documentOf(app))) {
+    if (name.startsWith('GET ')) continue
+    t.ok(op.responses['413'], `${name} lists 413`)
+    t.ok(op.responses['415'], `${name} lists 415`)
+  }
+  // The one a client is least likely to expect: a bodiless control route with a body over the 1 MiB limit.
+  const res = await app.inject({ method: 'DELETE', url: '/_mock/requests', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(1_100_000) }) })
+  t.equal(res.statusCode, 413)
+  await expectMatchesSpec(t, app, res)
+})

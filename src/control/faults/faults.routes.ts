@@ -46,7 +46,7 @@ export async function faultsRoutes(fastify: FastifyInstance, { services }: { ser
         tags,
         summary: 'Remove a fault rule (a built-in one too, until the next reset)',
         params: FaultIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 415, 500) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 413, 415, 500) },
       },
     },
     async (request, reply) => {
@@ -61,7 +61,7 @@ export async function faultsRoutes(fastify: FastifyInstance, { services }: { ser
       schema: {
         tags,
         summary: 'Remove every fault rule but the built-in ones',
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 415, 500) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },
     async (_request, reply) => {

@@ -34,7 +34,7 @@ export async function journalRoutes(fastify: FastifyInstance, { services }: { se
   app.delete(
     '/_mock/requests',
     {
-      schema: { tags, summary: 'Empty the journal', response: { 204: NoContentSchema, ...errorResponses(400, 401, 415, 500) } },
+      schema: { tags, summary: 'Empty the journal', response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415, 500) } },
     },
     async (_request, reply) => {
       journal.clear()

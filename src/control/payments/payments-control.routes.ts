@@ -29,7 +29,7 @@ export async function paymentsControlRoutes(fastify: FastifyInstance, { services
         summary: 'Settle a PROCESSING payment now',
         description: 'Any entity’s payment. An internal receiver that is not ACTIVE still rejects it (AC06/AC04), as at a normal settlement.',
         params: PaymentIdParamsSchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 415, 500) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(settlement.settle(request.params.payment_id)),

@@ -47,7 +47,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, { services }: { s
         summary: 'Remove a webhook endpoint (its pending sends are dropped)',
         description: 'The environment’s endpoint (`env`, from WEBHOOK_URL) cannot be removed here: 409 invalid_state.',
         params: WebhookIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 409, 415, 500) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request, reply) => {
