@@ -74,8 +74,12 @@ export function timeSpan(text: string): { start: string; end: string } | undefin
   const second = se === undefined ? 0 : Number(se)
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'))
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms)
-  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return undefined // 2025-02-30
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  if (date.getUTCDate() !== day) return undefined // 2025-02-30
+  date.setUTCHours(hour, minute, second, ms)
+  const local = date.getTime()
   let offsetMinutes = 0
   if (zone !== undefined && zone.toUpperCase() !== 'Z') {
     const digits = zone.replace(':', '')

@@ -93,6 +93,9 @@ t.test('reads an ISO 8601 filter value as the span its precision names, in UTC',
     t.equal(timeSpan(bad), undefined, JSON.stringify(bad))
   }
   t.same(timeSpan('2024-02-29')?.start, '2024-02-29T00:00:00.000Z', 'a leap day')
+  t.same(timeSpan('0050-01-01')?.start, '0050-01-01T00:00:00.000Z', 'a year below 100 is that year, not 1950')
+  t.same(timeSpan('9999-12-31'), { start: '9999-12-31T00:00:00.000Z', end: '9999-12-31T23:59:59.999Z' })
+  t.equal(timeSpan('0000-01-01'), undefined, 'year 0 is before the first representable day')
 })
 
 t.test('reads the date filters of a list query into inclusive ranges; the narrowest bound wins', async (t) => {
