@@ -185,7 +185,7 @@ t.test('exports every table: exact money in minor units, client secrets, token h
   t.equal(doc.format_version, 1)
   t.match(doc.accounts![0], { id: DOCS_ACCOUNT, customer_id: DOCS_CUSTOMER, account_number: '88827643001', available_minor: '9000000000000000000', pending_minor: '0' })
   t.match(doc.accounts!.find((a) => a.id === '00000000-0000-4000-8000-000000000003'), { available_minor: '100000', pending_minor: '25050' })
-  t.match(doc.clients![0], { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', scopes: ['iam.oauth.tokens.*', 'paas.core.*'] })
+  t.match(doc.clients![0], { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', scopes: ['iam.*', 'paas.core.*'] })
   t.same(
     doc.tokens!.map((row) => row.token_hash),
     [createHash('sha256').update(token).digest('hex')],

@@ -31,7 +31,7 @@ export async function paymentsControlRoutes(fastify: FastifyInstance, { services
         description:
           'Any entity’s payment. An internal receiver that is not ACTIVE still rejects it (AC06/AC04), as at a normal settlement. The receiver’s payment-authorization callback is not asked; a payment waiting for it (by its INBOUND or OUTBOUND id) is settled now, both records.',
         params: PaymentIdParamsSchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 415) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(settlement.settle(request.params.payment_id)),
@@ -46,7 +46,7 @@ export async function paymentsControlRoutes(fastify: FastifyInstance, { services
         description: 'A payment waiting for its receiver’s payment-authorization callback (by its INBOUND or OUTBOUND id) is rejected now, both records, with the same code.',
         params: PaymentIdParamsSchema,
         body: RejectPaymentBodySchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(settlement.reject(request.params.payment_id, request.body.error_code)),

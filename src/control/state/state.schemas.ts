@@ -228,7 +228,7 @@ export const StateRowSchemas = {
           vat: TaxLineStored,
           inc: TaxLineStored,
           tip: Nullable(TaxLineStored),
-          additional_info: Snapshot,
+          additional_info: Nullable(Snapshot),
           merchant: Snapshot,
         },
         { additionalProperties: false },

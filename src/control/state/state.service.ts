@@ -84,7 +84,7 @@ export function checkStateReferences(doc: StateDocument): void {
 
   unique('customers', doc.customers, 'id', (r) => r.id)
   unique('customers', doc.customers, 'identification_number', (r) => [r.entity_id, r.identification_number])
-  unique('customers', doc.customers, 'email', (r) => [r.entity_id, r.email])
+  unique('customers', doc.customers, 'email', (r) => [r.entity_id, String(r.email).toLowerCase()]) // case-blind, as the API (Contract 2)
   const customers = index(doc.customers)
 
   unique('accounts', doc.accounts, 'id', (r) => r.id)

@@ -29,7 +29,7 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
         summary: 'Every entity, with its clients (no secrets) and row counts',
         description: `${paging} Entities never change, so order_key=updated_at sorts by created_at.`,
         querystring: EntityViewListQuerySchema,
-        response: { 200: EntityViewListSchema, ...errorResponses(400, 401) },
+        response: { 200: EntityViewListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => {
@@ -47,7 +47,7 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
         summary: 'Every entity’s accounts: the /v1 account object plus entity_id',
         description: paging,
         querystring: AccountViewListQuerySchema,
-        response: { 200: AccountViewListSchema, ...errorResponses(400, 401) },
+        response: { 200: AccountViewListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => {
@@ -66,7 +66,7 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
         summary: 'Every entity’s payments, OUTBOUND and INBOUND: the /v1 payment object plus entity_id',
         description: paging,
         querystring: PaymentViewListQuerySchema,
-        response: { 200: PaymentViewListSchema, ...errorResponses(400, 401) },
+        response: { 200: PaymentViewListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => {

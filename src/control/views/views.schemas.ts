@@ -15,7 +15,7 @@ export const EntityViewSchema = Type.Object(
       Type.Object(
         {
           client_id: Type.String({ examples: ['passport-mock-client'] }),
-          scopes: Type.Array(Type.String(), { description: 'As granted (families such as `paas.core.*` unexpanded)', examples: [['iam.oauth.tokens.*', 'paas.core.*']] }),
+          scopes: Type.Array(Type.String(), { description: 'As granted (families such as `paas.core.*` unexpanded)', examples: [['iam.*', 'paas.core.*']] }),
         },
         { additionalProperties: false },
       ),

@@ -81,6 +81,10 @@ export const PaymentListQuerySchema = Type.Object({
   sender_identification_number: Text,
   sender_account_type: Text,
   sender_account_number: Text,
+  // The List Payments page names sender_participant_name, then is cut at "sender_part…": the
+  // participant's other field is identification_number (payment objects' participant block).
+  sender_participant_name: Text,
+  sender_participant_identification_number: Text,
 })
 
 export const PaymentIdParamsSchema = Type.Object({ payment_id: UuidSchema })

@@ -143,6 +143,9 @@ export interface PaymentFilters {
   sender_identification_number?: string
   sender_account_type?: string
   sender_account_number?: string
+  /** https://docs.passportfintech.com/EN/list-payments "Sender Filters"; read from the stored sender block. */
+  sender_participant_name?: string
+  sender_participant_identification_number?: string
 }
 
 /** Bre-B (reference B §6) and ACH (reference B §6.7) payments, OUTBOUND and INBOUND records alike. */
@@ -181,7 +184,12 @@ export class PaymentsStore {
     this.#magicAch = db.prepare('SELECT account_number AS accountNumber, behaviour, error_code AS errorCode FROM magic_ach_accounts WHERE account_number = ?')
     // Out of the settlement queue, still PROCESSING with its hold: the receiver's callback decides (issue 10 §2).
     this.#awaitAuthorization = db.prepare("UPDATE payments SET settle_at = NULL WHERE id = ? AND status = 'PROCESSING'")
-    this.#lister = new PagedLister(db, 'payments')
+    // The sender's participant lives only in the `sender` JSON: these two filters read it there
+    // (no column, no migration; a measured need would bring an expression index).
+    this.#lister = new PagedLister(db, 'payments', {
+      sender_participant_name: "json_extract(sender, '$.participant.name') = @value",
+      sender_participant_identification_number: "json_extract(sender, '$.participant.identification_number') = @value",
+    })
   }
 
   insert(p: Payment): void {
