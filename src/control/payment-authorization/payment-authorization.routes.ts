@@ -61,7 +61,7 @@ export async function paymentAuthorizationRoutes(fastify: FastifyInstance, { ser
         summary: 'Turn payment authorization off for an entity',
         description: 'A payment still waiting for the callback then settles as without the feature. 404 when the entity has none.',
         params: EntityIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 415, 500) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 413, 415, 500) },
       },
     },
     async (request, reply) => {
