@@ -291,6 +291,6 @@ t.test('its QA sequence works as written, each step one curl', async (t) => {
 })
 
 t.test('its test-helper example is the example test the suite runs', async (t) => {
-  const [example = ''] = codeBlocks(section('In your own tests: `passport-mock/testing`'), 'ts')
+  const [example = ''] = codeBlocks(section('In your own tests: `passport-paas-mock/testing`'), 'ts')
   t.equal(example.trim(), readFileSync(join(PACKAGE_ROOT, 'test', 'testing', 'example.test.ts'), 'utf8').trim())
 })
