@@ -89,3 +89,13 @@ t.test('the redactor keeps formats, hides secrets and personal data, and is stab
   t.equal(out.status, 'ACTIVE')
   t.equal(out.qr_code_image, '<base64 PNG, 11 characters>')
 })
+
+t.test('the README counts the scenario steps as they are', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { PACKAGE_ROOT } = await import('../../src/config.js')
+  const { SCENARIO } = await import('../../src/parity/scenario.js')
+  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')
+  const base = SCENARIO.filter((s) => s.group === undefined).length
+  t.match(readme, `(${base} steps, ${SCENARIO.length} with payments)`)
+})
