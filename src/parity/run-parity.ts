@@ -177,6 +177,20 @@ export async function runParity(options: ParityOptions): Promise<ParityResult> {
   return result
 }
 
+/**
+ * Runs the scenario against one side only and answers each step's exchange by step name: what
+ * the snapshot test (test/parity/sandbox-snapshots.test.ts) compares with the sandbox's answers.
+ */
+export async function recordScenario(side: Side, options: { includePayments: boolean; timeoutMs: number; redactor: Redactor }): Promise<Map<string, Exchange>> {
+  const caller = new Caller('mock', side, { target: side, mock: side, rate: Number.POSITIVE_INFINITY, ...options }, runValues())
+  const answers = new Map<string, Exchange>()
+  for (const step of SCENARIO) {
+    if (step.group !== undefined && !options.includePayments) continue
+    answers.set(step.name, (await caller.send(step)).exchange)
+  }
+  return answers
+}
+
 /** Deletes what the run created and did not delete; answers what stays on the target. */
 async function cleanUp(target: Caller, mock: Caller): Promise<string[]> {
   const left: string[] = []

@@ -74,6 +74,7 @@ const staticQr = {
   qr_code_reference: '{{reference}}',
 }
 const { vat: _vat, ...staticQrWithoutVat } = staticQr
+const { inc: _inc, ...staticQrWithoutInc } = staticQr
 
 export const SCENARIO: Step[] = [
   // Tokens (reference A §2)
@@ -125,6 +126,7 @@ export const SCENARIO: Step[] = [
   // QR codes (reference B §7)
   { name: 'qrcodes.create.static', method: 'POST', path: '/v1/qrcodes', body: staticQr, capture: { qr_static_id: 'id', qr_static_data: 'qr_code_data' } },
   { name: 'qrcodes.create.static_without_vat', method: 'POST', path: '/v1/qrcodes', body: staticQrWithoutVat },
+  { name: 'qrcodes.create.static_without_inc', method: 'POST', path: '/v1/qrcodes', body: staticQrWithoutInc },
   {
     name: 'qrcodes.create.dynamic',
     method: 'POST',
