@@ -25,10 +25,22 @@ export class Redactor {
       return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.value(child, key)]))
     }
     if (typeof value !== 'string') return value
+    if (field === 'access_token') return this.tokenLabel(value)
     if (SECRET_FIELDS.test(field)) return '<redacted>'
     if (field === 'qr_code_image') return `<base64 PNG, ${value.length} characters>`
-    if (PERSONAL_FIELDS.has(field)) return this.#placeholder(value)
+    if (PERSONAL_FIELDS.has(field)) return this.#placeholder(value, KEPT_PREFIX[field] ?? 0)
     return this.text(value)
+  }
+
+  /**
+   * An access token's stand-in: the same token gets the same one, so a recording still says which
+   * token each request used (`record`/`replay`), and nothing of the token can be read back. A
+   * token of 64 hex digits (the sandbox's form, reference/clients.md) becomes 64 other hex digits,
+   * so its format is still compared; any other becomes `<token:1a2b3c4d>`.
+   */
+  tokenLabel(token: string): string {
+    const digest = createHmac('sha256', this.#key).update(`token:${token}`).digest('hex')
+    return /^[0-9a-f]{64}$/.test(token) ? digest : `<token:${digest.slice(0, 8)}>`
   }
 
   /** A free text (a message, a URL) with every known secret cut out. */
@@ -38,12 +50,13 @@ export class Redactor {
     return out
   }
 
-  #placeholder(value: string): string {
+  #placeholder(value: string, kept: number): string {
     if (value === '') return value
     const digest = createHmac('sha256', this.#key).update(value).digest()
     let i = 0
     return [...value]
-      .map((c) => {
+      .map((c, n) => {
+        if (n < kept) return c
         if (/[0-9]/.test(c)) return String((digest[i++ % digest.length] ?? 0) % 10)
         if (/\p{Ll}/u.test(c)) return 'x'
         if (/\p{Lu}/u.test(c)) return 'X'
@@ -55,7 +68,13 @@ export class Redactor {
 }
 
 /** Fields whose values are secrets: never written, whatever their form. */
-const SECRET_FIELDS = /^(client_secret|access_token|refresh_token|secret|webhook_secret|authorization|password)$/i
+const SECRET_FIELDS = /^(client_secret|refresh_token|secret|webhook_secret|authorization|password)$/i
+
+/**
+ * Leading characters a placeholder keeps, because the format depends on them: a PHONE key is
+ * `3` + 9 digits and a BCODE `00` + 8 (reference B §2), so a replayed request stays well-formed.
+ */
+const KEPT_PREFIX: Record<string, number> = { key_value: 2, mobile_phone_number: 3 }
 
 /** Fields that carry a person's or a business's data (reference A and B field names). */
 const PERSONAL_FIELDS = new Set([

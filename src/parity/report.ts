@@ -70,7 +70,8 @@ export function writeReport(dir: string, result: ParityResult, meta: ReportMeta,
       request: { method: s.method, path: s.path, ...(s.requestBody !== undefined && { body: redactor.value(s.requestBody) }) },
       response: side(s.target, redactor),
     }
-    writeFileSync(join(dir, 'snapshots', `${String(s.n).padStart(2, '0')}-${s.name}.json`), `${JSON.stringify(snapshot, null, 2)}\n`)
+    const file = `${String(s.n).padStart(2, '0')}-${s.name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_|_$/g, '')}.json`
+    writeFileSync(join(dir, 'snapshots', file), `${JSON.stringify(snapshot, null, 2)}\n`)
   }
 
   const lines = [
