@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { compareAnswers } from './compare.js'
 import { RECORDING_FILE, type RecordedExchange } from './record-proxy.js'
-import type { ParityResult, Side, StepResult } from './run-parity.js'
+import { type ParityResult, type Side, type StepResult, readExchange } from './run-parity.js'
 
 /**
  * `passport-mock replay` (issue 12 §2): sends a recording's requests to the mock in order and
@@ -120,20 +120,7 @@ export async function replay(options: ReplayOptions): Promise<ParityResult> {
   const call = async (method: string, url: string, headers: Record<string, string>, body?: string) => {
     const started = performance.now()
     const res = await fetch(new URL(url, mock.baseUrl), { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) })
-    const text = await res.text()
-    let parsed: unknown
-    if (text !== '') {
-      try {
-        parsed = JSON.parse(text) as unknown
-      } catch {
-        parsed = { '(not JSON)': text.slice(0, 200) }
-      }
-    }
-    const kept: Record<string, string> = {}
-    res.headers.forEach((value, name) => {
-      if (name === 'content-type' || /trace|request-id/i.test(name)) kept[name] = value
-    })
-    return { status: res.status, body: parsed, headers: kept, durationMs: Math.round(performance.now() - started) }
+    return readExchange(res, started)
   }
   const credentials = JSON.stringify({ client_id: mock.clientId, client_secret: mock.clientSecret, grant_type: 'client_credentials' })
   const first = await call('POST', '/v1/iam/oauth/tokens', { 'content-type': 'application/json' }, credentials)

@@ -57,6 +57,25 @@ export class ParityStop extends Error {
 }
 
 const TRACE_HEADER = /trace|request-id|correlation/i
+
+/** An answer as the report keeps it: the JSON body (or a note that it was not JSON) and the headers a client may read. */
+export async function readExchange(res: Response, startedMs: number): Promise<Exchange> {
+  const text = await res.text()
+  const durationMs = Math.round(performance.now() - startedMs)
+  let body: unknown
+  if (text !== '') {
+    try {
+      body = JSON.parse(text) as unknown
+    } catch {
+      body = { '(not JSON)': text.slice(0, 200) }
+    }
+  }
+  const headers: Record<string, string> = {}
+  res.headers.forEach((value, name) => {
+    if (name === 'content-type' || TRACE_HEADER.test(name)) headers[name] = value
+  })
+  return { status: res.status, body, headers, durationMs }
+}
 const BAD_TOKEN = '0'.repeat(64)
 
 class Caller {
@@ -119,22 +138,9 @@ class Caller {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name
       throw new ParityStop(`cannot reach the ${this.label} at ${this.side.baseUrl} (${method} ${this.options.redactor.text(path)}): ${cause}`)
     }
-    const text = await res.text()
-    const durationMs = Math.round(performance.now() - started)
-    let body: unknown
-    if (text !== '') {
-      try {
-        body = JSON.parse(text) as unknown
-      } catch {
-        body = { '(not JSON)': text.slice(0, 200) }
-      }
-    }
-    const kept: Record<string, string> = {}
-    res.headers.forEach((value, name) => {
-      if (name === 'content-type' || TRACE_HEADER.test(name)) kept[name] = value
-    })
+    const exchange = await readExchange(res, started)
     if (this.label === 'target') this.#watch(res.status)
-    return { status: res.status, body, headers: kept, durationMs }
+    return exchange
   }
 
   /** A clear stop on 429 or three 5xx in a row: the sandbox is telling us to go away. */

@@ -1,37 +1,20 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { PACKAGE_ROOT } from '../../src/config.js'
 import { startPassportMock } from '../../src/testing.js'
+import { runCli } from '../helpers/run-cli.js'
 
 // Issue 12: `passport-mock parity` against a mock (no difference), against a deliberately drifted
 // upstream (each drift reported once), and with nothing secret in what it writes. Every request
 // goes to 127.0.0.1: the "sandbox" here is another mock, behind a small proxy when it must drift.
 
-const CLI = join(PACKAGE_ROOT, 'dist', 'cli.js')
 const SECRET = 'passport-mock-secret'
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'parity', ...args], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+/** `passport-mock parity …` */
+const run = (args: string[]) => runCli(['parity', ...args])
 
 function tempDir(t: { teardown(fn: () => unknown): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'passport-mock-parity-'))

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { PACKAGE_ROOT } from '../../src/config.js'
+import { CLI, runCli } from '../helpers/run-cli.js'
 import { RECORDING_FILE, startRecordProxy } from '../../src/parity/record-proxy.js'
 import { Redactor } from '../../src/parity/redact.js'
 import { startPassportMock } from '../../src/testing.js'
@@ -11,21 +11,10 @@ import { startPassportMock } from '../../src/testing.js'
 // Issue 12 §2: a client talks to the "sandbox" (a mock here, on 127.0.0.1) through the recording
 // proxy; the recording, replayed against a fresh mock, gives no difference; a changed recording does.
 
-const CLI = join(PACKAGE_ROOT, 'dist', 'cli.js')
 const CUSTOMER = '11111111-2222-4333-8444-555555555555'
 const ACCOUNT = '11111111-2222-4333-8444-666666666666'
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const cli = runCli
 
 function tempDir(t: { teardown(fn: () => unknown): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'passport-mock-record-'))
