@@ -22,6 +22,7 @@ import { accountsRoutes } from './resources/accounts/accounts.routes.js'
 import { customersRoutes } from './resources/customers/customers.routes.js'
 import { keysRoutes } from './resources/keys/keys.routes.js'
 import { resolutionsRoutes } from './resources/resolutions/resolutions.routes.js'
+import { achPaymentsRoutes } from './resources/payments/ach.routes.js'
 import { paymentsRoutes } from './resources/payments/payments.routes.js'
 import { recipientsRoutes } from './resources/recipients/recipients.routes.js'
 import { qrCodesRoutes } from './resources/qrcodes/qrcodes.routes.js'
@@ -74,6 +75,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error), compareSecrets: deps.compareSecrets })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
+    // PAYMENT_AUTHORIZATION_* wins at every start (issue 10 §2), as WEBHOOK_URL does.
+    services.authorizations.applyEnvironment()
   } catch (error) {
     db.close()
     throw error
@@ -102,6 +105,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await services.sweeper.stop()
     // Webhook sends in flight are cut off and their jobs stay pending for the next start.
     await services.webhookDelivery.close()
+    // Likewise for callbacks being asked: their questions stay pending and are asked again.
+    await services.authorizationDelivery.close()
     db.close()
   })
   app.setValidatorCompiler(createValidatorCompiler())
@@ -127,6 +132,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await v1.register(resolutionsRoutes, { services })
     await v1.register(recipientsRoutes, { services })
     await v1.register(paymentsRoutes, { services })
+    await v1.register(achPaymentsRoutes, { services })
     await v1.register(qrCodesRoutes, { services })
   })
 

@@ -27,6 +27,9 @@ class UsageError extends Error {
 
 class RuntimeError extends Error {}
 
+/** A comparison that could not run (no recording, an unreachable mock): exit 2, as for usage errors. */
+class CannotCompareError extends Error {}
+
 /** `DATABASE_PATH` → `--database-path`. */
 function flagOf(setting: Setting): string {
   return setting.env.toLowerCase().replace(/_/g, '-')
@@ -51,6 +54,9 @@ ${table([
   ['serve', 'Start the server (flags mirror the environment variables)'],
   ['seed FILE --db PATH', 'Apply a seed document to a database file, without a server'],
   ['openapi', 'Print the OpenAPI document as JSON'],
+  ['parity --target URL …', 'Compare the mock with a real Passport sandbox, step by step'],
+  ['record --upstream URL …', 'A proxy that records your client talking to the sandbox'],
+  ['replay DIR --out DIR', 'Send a recording to the mock and compare every answer'],
   ['help [command]', 'Show help for a command'],
 ])}
 
@@ -243,6 +249,245 @@ async function openapi(args: string[]): Promise<number> {
   return 0
 }
 
+const PARITY_DEFAULT_RATE = 2
+
+HELP.parity = () => `Usage: ${BIN} parity --target URL --client-id ID --client-secret SECRET --out DIR [flags]
+
+Runs one built-in scenario (tokens, merchants, accounts, keys, resolve and validate, recipients,
+QR codes, and the errors a client meets) against the target, e.g. your Passport sandbox, and
+against the mock, the same requests in the same order, and compares every answer: status, error
+code and type, and the body's shape (fields, types, formats; values masked except enums, codes
+and statuses). It creates only objects named parity-<run> and deletes what can be deleted.
+
+Writes DIR/report.md, DIR/report.json and DIR/snapshots/ (the target's answers). No secret,
+token or personal value is written: they are redacted first.
+Exit codes: 0 no difference, 1 differences, 2 a usage or connection error (or the target said stop).
+
+Flags:
+${table([
+  ['--target <url>', 'Base URL of the API to check, e.g. https://api.paas.sandbox.co.passportfintech.com'],
+  ['--client-id <id>', 'Client of the target [env PASSPORT_CLIENT_ID]'],
+  ['--client-secret <secret>', 'Its secret [env PASSPORT_CLIENT_SECRET; the environment keeps it out of shell history]'],
+  ['--out <dir>', 'Where the report goes'],
+  ['--mock <url>', 'A running mock to compare with [default: one started in this process on a temporary database]'],
+  ['--mock-client-id <id>', 'Client of that mock [default: passport-mock-client]'],
+  ['--mock-client-secret <secret>', 'Its secret [default: passport-mock-secret]'],
+  ['--rate <req/s>', `Requests per second to the target [default: ${PARITY_DEFAULT_RATE}]`],
+  ['--timeout-ms <ms>', 'Timeout of each request [default: 15000]'],
+  ['--include payments', 'Also create a payment (moves sandbox money; off by default)'],
+  ['-h, --help', 'Show this help'],
+])}
+`
+
+function positiveNumber(command: string, flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`flag --${flag} must be a positive number, got ${JSON.stringify(value)}`, command)
+  return n
+}
+
+function baseUrl(command: string, flag: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`flag --${flag} must be an http(s) URL, got ${JSON.stringify(value)}`, command)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`flag --${flag} must be an http(s) URL`, command)
+  if (url.username || url.password) throw new UsageError(`flag --${flag} must not carry credentials: use --client-id and --client-secret`, command)
+  return url.origin
+}
+
+async function parity(args: string[]): Promise<number> {
+  const { values } = parse(
+    'parity',
+    args,
+    {
+      target: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      out: { type: 'string' },
+      mock: { type: 'string' },
+      'mock-client-id': { type: 'string' },
+      'mock-client-secret': { type: 'string' },
+      rate: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      include: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    0,
+  )
+  if (values.help) return help('parity')
+  const clientId = values['client-id'] ?? process.env.PASSPORT_CLIENT_ID
+  const clientSecret = values['client-secret'] ?? process.env.PASSPORT_CLIENT_SECRET
+  if (values.target === undefined) throw new UsageError('missing --target, the base URL to check', 'parity')
+  if (clientId === undefined || clientSecret === undefined) throw new UsageError('missing --client-id or --client-secret (or PASSPORT_CLIENT_ID / PASSPORT_CLIENT_SECRET)', 'parity')
+  if (values.out === undefined) throw new UsageError('missing --out, the folder for the report', 'parity')
+  if (values.include !== undefined && values.include !== 'payments') throw new UsageError(`--include takes only "payments", got ${JSON.stringify(values.include)}`, 'parity')
+  const target = baseUrl('parity', 'target', values.target)
+  const rate = positiveNumber('parity', 'rate', values.rate, PARITY_DEFAULT_RATE)
+  const timeoutMs = positiveNumber('parity', 'timeout-ms', values['timeout-ms'], 15_000)
+
+  const [{ runParity }, { writeReport }, { Redactor }] = await Promise.all([import('./parity/run-parity.js'), import('./parity/report.js'), import('./parity/redact.js')])
+  let embedded: { url: string; clientId: string; clientSecret: string; close(): Promise<void> } | undefined
+  if (values.mock === undefined) {
+    const { startPassportMock } = await import('./testing.js')
+    embedded = await startPassportMock()
+  }
+  try {
+    const mock = embedded
+      ? { baseUrl: embedded.url, clientId: embedded.clientId, clientSecret: embedded.clientSecret }
+      : { baseUrl: baseUrl('parity', 'mock', values.mock as string), clientId: values['mock-client-id'] ?? 'passport-mock-client', clientSecret: values['mock-client-secret'] ?? 'passport-mock-secret' }
+    const redactor = new Redactor()
+    const startedAt = new Date().toISOString()
+    const tty = process.stderr.isTTY
+    const result = await runParity({
+      target: { baseUrl: target, clientId, clientSecret },
+      mock,
+      rate,
+      timeoutMs,
+      includePayments: values.include === 'payments',
+      redactor,
+      onStep: (line) => {
+        if (tty) process.stderr.write(`${redactor.text(line)}\n`)
+      },
+    })
+    const { differences } = writeReport(values.out, result, { target, mock: embedded ? 'embedded' : mock.baseUrl, startedAt }, redactor)
+    const summary = `${result.steps.length} steps, ${differences} difference${differences === 1 ? '' : 's'}; report in ${join(values.out, 'report.md')}`
+    if (result.stopped) {
+      process.stderr.write(`${BIN} parity: ${redactor.text(result.stopped)} (${summary})\n`)
+      return 2
+    }
+    process.stdout.write(`${summary}\n`)
+    return differences === 0 ? 0 : 1
+  } finally {
+    await embedded?.close()
+  }
+}
+
+HELP.record = () => `Usage: ${BIN} record --upstream URL --out DIR [--port 8089]
+
+A recording reverse proxy: point your own Passport client at http://127.0.0.1:PORT instead of
+the sandbox. Every exchange is forwarded unchanged both ways and written, redacted (no secret,
+token or personal value), as one JSON line of DIR/recording.jsonl. Stop it with Ctrl-C, then
+run '${BIN} replay DIR --out REPORT' to compare the mock with what the sandbox answered.
+
+Flags:
+${table([
+  ['--upstream <url>', 'Base URL of the API to record, e.g. https://api.paas.sandbox.co.passportfintech.com'],
+  ['--out <dir>', 'Where the recording goes (appended to)'],
+  ['--port <port>', 'Port to listen on, on 127.0.0.1 [default: 8089; 0: any free port]'],
+  ['-h, --help', 'Show this help'],
+])}
+`
+
+HELP.replay = () => `Usage: ${BIN} replay DIR --out REPORT_DIR [--mock URL]
+
+Sends the requests recorded in DIR (by '${BIN} record') to the mock, in order, mapping ids as the
+mock creates its own, after seeding it with what the recording read but never created (an
+account or customer that existed before); compares every answer as 'parity' does and writes the
+same report. Exit codes: 0 no difference, 1 differences, 2 a usage or connection error.
+
+Flags:
+${table([
+  ['--out <dir>', 'Where the report goes'],
+  ['--mock <url>', 'A running mock [default: one started in this process on a temporary database]'],
+  ['--mock-client-id <id>', 'Client of that mock [default: passport-mock-client]'],
+  ['--mock-client-secret <secret>', 'Its secret [default: passport-mock-secret]'],
+  ['--mock-admin-token <token>', 'Its MOCK_ADMIN_TOKEN, for the seed [env MOCK_ADMIN_TOKEN]'],
+  ['--timeout-ms <ms>', 'Timeout of each request [default: 15000]'],
+  ['-h, --help', 'Show this help'],
+])}
+`
+
+async function record(args: string[]): Promise<number> {
+  const { values } = parse('record', args, { upstream: { type: 'string' }, out: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 0)
+  if (values.help) return help('record')
+  if (values.upstream === undefined) throw new UsageError('missing --upstream, the base URL to record', 'record')
+  if (values.out === undefined) throw new UsageError('missing --out, the folder for the recording', 'record')
+  const upstream = baseUrl('record', 'upstream', values.upstream)
+  const port = values.port === undefined ? 8089 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`flag --port must be a port number, got ${JSON.stringify(values.port)}`, 'record')
+  const [{ startRecordProxy, RECORDING_FILE }, { Redactor }] = await Promise.all([import('./parity/record-proxy.js'), import('./parity/redact.js')])
+  const out = values.out
+  const proxy = await startRecordProxy({
+    upstream,
+    port,
+    dir: out,
+    redactor: new Redactor(),
+    onExchange: (e) => {
+      if (process.stderr.isTTY) process.stderr.write(`${String(e.n).padStart(4)} ${e.request.method} ${e.request.url} → ${e.response.status}\n`)
+    },
+  })
+  process.stdout.write(`Recording ${upstream} through ${proxy.url} into ${join(out, RECORDING_FILE)} (Ctrl-C to stop)\n`)
+  const stop = () => {
+    void proxy.close().then(() => {
+      process.stdout.write(`Recorded ${proxy.count()} exchanges\n`)
+      process.exit(0)
+    })
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return -1
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    'replay',
+    args,
+    {
+      out: { type: 'string' },
+      mock: { type: 'string' },
+      'mock-client-id': { type: 'string' },
+      'mock-client-secret': { type: 'string' },
+      'mock-admin-token': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    1,
+  )
+  if (values.help) return help('replay')
+  const dir = positionals[0]
+  if (dir === undefined) throw new UsageError('missing DIR, the folder of a recording', 'replay')
+  if (values.out === undefined) throw new UsageError('missing --out, the folder for the report', 'replay')
+  const timeoutMs = positiveNumber('replay', 'timeout-ms', values['timeout-ms'], 15_000)
+  const [{ replay, readRecording }, { writeReport }, { Redactor }] = await Promise.all([import('./parity/replay.js'), import('./parity/report.js'), import('./parity/redact.js')])
+  try {
+    readRecording(dir)
+  } catch (error) {
+    throw new CannotCompareError(`cannot read the recording in ${dir}: ${(error as Error).message}`)
+  }
+  let embedded: { url: string; clientId: string; clientSecret: string; close(): Promise<void> } | undefined
+  if (values.mock === undefined) {
+    const { startPassportMock } = await import('./testing.js')
+    embedded = await startPassportMock()
+  }
+  try {
+    const mock = embedded
+      ? { baseUrl: embedded.url, clientId: embedded.clientId, clientSecret: embedded.clientSecret }
+      : {
+          baseUrl: baseUrl('replay', 'mock', values.mock as string),
+          clientId: values['mock-client-id'] ?? 'passport-mock-client',
+          clientSecret: values['mock-client-secret'] ?? 'passport-mock-secret',
+          adminToken: values['mock-admin-token'] ?? process.env.MOCK_ADMIN_TOKEN,
+        }
+    let result
+    try {
+      result = await replay({ dir, mock, timeoutMs })
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code
+      throw new CannotCompareError(cause ? `cannot reach the mock at ${mock.baseUrl}: ${cause}` : (error as Error).message)
+    }
+    const redactor = new Redactor()
+    redactor.addSecret(mock.clientSecret)
+    const { differences } = writeReport(values.out, result, { target: `recording ${dir}`, mock: embedded ? 'embedded' : mock.baseUrl, startedAt: new Date().toISOString() }, redactor)
+    process.stdout.write(`${result.steps.length} exchanges replayed, ${differences} difference${differences === 1 ? '' : 's'}; report in ${join(values.out, 'report.md')}\n`)
+    return differences === 0 ? 0 : 1
+  } finally {
+    await embedded?.close()
+  }
+}
+
 function help(command = 'main'): number {
   const text = HELP[command]
   if (!text) throw new UsageError(`unknown command ${JSON.stringify(command)}`)
@@ -250,7 +495,7 @@ function help(command = 'main'): number {
   return 0
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { serve, seed, openapi }
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { serve, seed, openapi, parity, record, replay: replayCommand }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -278,6 +523,11 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       const see = error.command ? `${BIN} ${error.command} --help` : `${BIN} --help`
       process.stderr.write(`${BIN}${error.command ? ` ${error.command}` : ''}: ${error.message} (see '${see}')\n`)
+      process.exitCode = 2
+      return
+    }
+    if (error instanceof CannotCompareError) {
+      process.stderr.write(`${BIN}: ${error.message}\n`)
       process.exitCode = 2
       return
     }

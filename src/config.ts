@@ -16,10 +16,14 @@ export interface Config {
   seed: number
   tokenTtlSeconds: number
   settlementDelayMs: number
+  achSettlementDelayMs: number
   webhookUrl: string | undefined
   webhookSecret: string | undefined
   webhookMode: WebhookMode
   webhookRetryBaseMs: number
+  paymentAuthorizationUrl: string | undefined
+  paymentAuthorizationSecret: string | undefined
+  paymentAuthorizationAutoApproveError: boolean
   mockAdminToken: string | undefined
   mockBodyLimit: number
   journalSize: number
@@ -61,6 +65,29 @@ function oneOf<T extends string>(env: string, allowed: readonly T[], fallback: T
   }
 }
 
+function flag(env: string, fallback: boolean) {
+  return (value: string | undefined): boolean => {
+    if (value === undefined || value === '') return fallback
+    if (value === 'true' || value === '1') return true
+    if (value === 'false' || value === '0') return false
+    throw new ConfigError(`${env} must be true or false, got ${JSON.stringify(value)}`)
+  }
+}
+
+function httpUrl(env: string) {
+  return (value: string | undefined): string | undefined => {
+    if (value === undefined || value === '') return undefined
+    let url: URL | undefined
+    try {
+      url = new URL(value)
+    } catch {
+      url = undefined
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw new ConfigError(`${env} must be an absolute http or https URL, got ${JSON.stringify(value)}`)
+    return value
+  }
+}
+
 function path(fallback: string) {
   return (value: string | undefined): string => {
     if (value === undefined || value === '') return fallback
@@ -91,10 +118,32 @@ export const SETTINGS: Setting[] = [
   { key: 'seed', env: 'SEED', description: 'Seed of the faker stream that fills generated fixture fields', defaultText: '1', read: integer('SEED', 0, 2 ** 31 - 1, 1) },
   { key: 'tokenTtlSeconds', env: 'TOKEN_TTL_SECONDS', description: 'Access-token lifetime (`expires_in`)', defaultText: '86400', read: integer('TOKEN_TTL_SECONDS', 1, 10 * 365 * 86400, 86400) },
   { key: 'settlementDelayMs', env: 'SETTLEMENT_DELAY_MS', description: 'Time from payment creation to settlement, on the mock clock', defaultText: '1000', read: integer('SETTLEMENT_DELAY_MS', 0, 86400000, 1000) },
+  {
+    key: 'achSettlementDelayMs',
+    env: 'ACH_SETTLEMENT_DELAY_MS',
+    description: 'Time from ACH payment creation (PENDING) to settlement, on the mock clock',
+    defaultText: '30000',
+    read: integer('ACH_SETTLEMENT_DELAY_MS', 0, 86400000, 30000),
+  },
   { key: 'webhookUrl', env: 'WEBHOOK_URL', description: 'Endpoint that receives every entity’s events', defaultText: 'unset', read: optional },
   { key: 'webhookSecret', env: 'WEBHOOK_SECRET', description: 'HMAC-SHA256 key of `X-Passport-Signature`', defaultText: 'unset', read: optional },
   { key: 'webhookMode', env: 'WEBHOOK_MODE', description: '`once` or `retry`', defaultText: 'retry', read: oneOf('WEBHOOK_MODE', ['once', 'retry'] as const, 'retry') },
   { key: 'webhookRetryBaseMs', env: 'WEBHOOK_RETRY_BASE_MS', description: 'First retry wait; doubles each time', defaultText: '1000', read: integer('WEBHOOK_RETRY_BASE_MS', 1, 3600000, 1000) },
+  {
+    key: 'paymentAuthorizationUrl',
+    env: 'PAYMENT_AUTHORIZATION_URL',
+    description: 'The default entity’s payment-authorization callback (asked about each inbound payment)',
+    defaultText: 'unset (off)',
+    read: httpUrl('PAYMENT_AUTHORIZATION_URL'),
+  },
+  { key: 'paymentAuthorizationSecret', env: 'PAYMENT_AUTHORIZATION_SECRET', description: 'Its Secret Token: HMAC-SHA256 key of `X-Passport-Signature`; required with the URL', defaultText: 'unset', read: optional },
+  {
+    key: 'paymentAuthorizationAutoApproveError',
+    env: 'PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR',
+    description: '`true`: a callback that fails approves the payment; `false`: rejects it',
+    defaultText: 'false',
+    read: flag('PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR', false),
+  },
   { key: 'mockAdminToken', env: 'MOCK_ADMIN_TOKEN', description: 'When set, `/_mock` routes (but health) need `X-Mock-Admin-Token`', defaultText: 'unset (open)', read: optional },
   { key: 'mockBodyLimit', env: 'MOCK_BODY_LIMIT', description: 'Body limit (bytes) of `POST /_mock/seed` and `PUT /_mock/state`', defaultText: '268435456 (256 MiB)', read: integer('MOCK_BODY_LIMIT', 1024, 2 ** 31 - 1, 256 * MiB) },
   { key: 'journalSize', env: 'JOURNAL_SIZE', description: 'Recent `/v1` requests kept in the journal (0: off)', defaultText: '1000', read: integer('JOURNAL_SIZE', 0, 1000000, 1000) },
@@ -111,5 +160,9 @@ export const SETTINGS: Setting[] = [
 export function loadConfig(env: Record<string, string | undefined> = {}): Config {
   const config: Partial<Record<keyof Config, unknown>> = {}
   for (const setting of SETTINGS) config[setting.key] = setting.read(env[setting.env])
+  if (config.paymentAuthorizationUrl !== undefined && config.paymentAuthorizationSecret === undefined) {
+    // The docs' setting has a Secret Token beside the Callback URL; an unsigned question would be one no receiver can check.
+    throw new ConfigError('PAYMENT_AUTHORIZATION_URL is set without PAYMENT_AUTHORIZATION_SECRET: set both')
+  }
   return config as Config
 }

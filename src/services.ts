@@ -25,7 +25,9 @@ import { QrCodesStore } from './resources/qrcodes/qrcodes.store.js'
 import { PaymentsService } from './resources/payments/payments.service.js'
 import { PaymentsStore } from './resources/payments/payments.store.js'
 import { Settlement } from './resources/payments/settlement.js'
+import { AchPaymentsService } from './resources/payments/ach.service.js'
 import { InboundPayments } from './resources/payments/inbound.js'
+import { PaymentAuthorization } from './resources/payments/authorization.js'
 import { ViewsService } from './control/views/views.service.js'
 import { ViewsStore } from './control/views/views.store.js'
 import { SeedService } from './control/state/seed.service.js'
@@ -37,6 +39,9 @@ import { EventsService } from './webhooks/events.service.js'
 import { WebhooksStore } from './webhooks/webhooks.store.js'
 import { WebhookDelivery } from './webhooks/delivery.js'
 import { WebhooksService } from './webhooks/webhooks.service.js'
+import { AuthorizationDelivery } from './webhooks/authorization-delivery.js'
+import { AuthorizationsService } from './webhooks/authorizations.service.js'
+import { AuthorizationsStore } from './webhooks/authorizations.store.js'
 
 /** Every store and service, built once per app (STYLE rule 1: no module-level state). */
 export interface ServiceDeps {
@@ -63,13 +68,15 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     recipients: new RecipientsStore(db),
     payments: new PaymentsStore(db),
     webhooks: new WebhooksStore(db),
+    authorizations: new AuthorizationsStore(db),
     qrCodes: new QrCodesStore(db),
   }
   const customers = new CustomersService(stores.customers, clock)
   const accounts = new AccountsService(stores.accounts, customers, clock)
   const resolutions = new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock)
   const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode })
-  const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock)
+  const paymentAuthorization = new PaymentAuthorization(db, stores.authorizations, stores.payments, stores.accounts, events, clock, realNowMs)
+  const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock, paymentAuthorization)
   const faults = new FaultsService(db, stores.faults, clock, (resolutionId) => stores.resolutions.findById(resolutionId)?.key.key_value)
   const journal = new JournalService(new JournalStore(config.journalSize))
   const sweeper = new Sweeper(onSweepError)
@@ -82,15 +89,30 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const onReset: (() => void)[] = [() => clock.reset(), invalidateCaches, () => journal.clear()]
   sweeper.add(() => settlement.runDue())
   const databaseState = new DatabaseState(db, { db, ...stores })
+  const authorizations = new AuthorizationsService(
+    stores.authorizations,
+    stores.identity,
+    clock,
+    { url: config.paymentAuthorizationUrl, secret: config.paymentAuthorizationSecret, autoApproveError: config.paymentAuthorizationAutoApproveError },
+    () => databaseState.defaultEntityId(),
+  )
+  // After the fixtures are back, the environment's setting of the default entity is too.
+  onReset.push(() => authorizations.applyEnvironment())
   const seeds = new SeedService(db, stores, databaseState, faults, clock, config.seed)
   // A seed after a reset draws what it would on a fresh start.
   onReset.push(() => seeds.restartStream())
   const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError })
+  const authorizationDelivery = new AuthorizationDelivery(stores.authorizations, stores.payments, paymentAuthorization, clock, realNowMs, { onError: onSweepError })
+  // After settlement, so the questions a pass raises are asked in the same pass; never awaits a callback.
+  sweeper.add(() => authorizationDelivery.deliverDue())
   // After settlement, so the events a pass raises are sent in the same pass; never awaits a receiver.
   sweeper.add(() => webhookDelivery.deliverDue())
   return {
     webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock),
     webhookDelivery,
+    authorizations,
+    paymentAuthorization,
+    authorizationDelivery,
     db,
     clock,
     config,
@@ -106,8 +128,9 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     journal,
     clockControl: new ClockService(clock, sweeper),
     payments: new PaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.keys, resolutions, events, clock, config.settlementDelayMs),
+    achPayments: new AchPaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.recipients, events, clock, config.achSettlementDelayMs),
     settlement,
-    inbound: new InboundPayments(db, stores.payments, stores.accounts, stores.customers, stores.keys, events, clock),
+    inbound: new InboundPayments(db, stores.payments, stores.accounts, stores.customers, stores.keys, events, clock, paymentAuthorization),
     views: new ViewsService(new ViewsStore(db), stores.accounts, stores.payments),
     events,
     qrCodes: new QrCodesService(stores.qrCodes, customers, stores.keys, clock),
@@ -134,6 +157,7 @@ export interface Services {
     recipients: RecipientsStore
     payments: PaymentsStore
     webhooks: WebhooksStore
+    authorizations: AuthorizationsStore
     qrCodes: QrCodesStore
   }
   tokens: TokensService
@@ -149,6 +173,7 @@ export interface Services {
   recipients: RecipientsService
   payments: PaymentsService
   qrCodes: QrCodesService
+  achPayments: AchPaymentsService
   settlement: Settlement
   /** `POST /_mock/simulations/inbound-payment`: a payment from an outside bank. */
   inbound: InboundPayments
@@ -164,6 +189,12 @@ export interface Services {
   webhooks: WebhooksService
   /** Sends due webhook jobs (a sweeper task); `idle()` waits for sends in flight. */
   webhookDelivery: WebhookDelivery
+  /** `/_mock/entities/{entity_id}/payment-authorization` and the callback attempt log. */
+  authorizations: AuthorizationsService
+  /** Applies callback answers (and /_mock decisions) to payments awaiting authorization. */
+  paymentAuthorization: PaymentAuthorization
+  /** Asks due payment-authorization callbacks (a sweeper task); `idle()` waits for them. */
+  authorizationDelivery: AuthorizationDelivery
   /**
    * What `POST /_mock/reset` runs once the fixtures are back (CONTRACT §5): every part that keeps
    * state outside the fixtures' tables (clock offset, fault cache, journal…) adds its own.

@@ -238,7 +238,7 @@ function defaultClient(fixturesPath: string): { client_id: string; client_secret
     const client = entity.clients?.[0]
     if (client) return client
   }
-  throw new Error(`startPassportMock: the fixtures ${fixturesPath} have no client to hand out`)
+  throw new Error(`passport-paas-mock/testing: the fixtures ${fixturesPath} have no client to hand out`)
 }
 
 /**

@@ -6,28 +6,9 @@ import BetterSqlite3 from 'better-sqlite3'
 import t from 'tap'
 import { PACKAGE_ROOT, SETTINGS } from '../src/config.js'
 import { buildTestApp } from './helpers/build-test-app.js'
+import { CLI, type CliRun, runCli } from './helpers/run-cli.js'
 
-/** The compiled CLI, as `npm ci` leaves it (its prepare script builds; `npm test` builds first). */
-const CLI = join(PACKAGE_ROOT, 'dist', 'cli.js')
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs `node dist/cli.js …` to the end, with a clean environment (no PORT, DATABASE_PATH… from the caller). */
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const run = runCli
 
 function tempDir(t: { teardown(fn: () => unknown): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'passport-mock-cli-'))
@@ -147,7 +128,7 @@ t.test('bad flags and arguments exit 2, a missing or invalid file exits 1, each 
   ]
   const runs = await Promise.all(cases.map(([args]) => run(args)))
   for (const [i, [args, code, message]] of cases.entries()) {
-    const res = runs[i] as Run
+    const res = runs[i] as CliRun
     t.equal(res.code, code, `${args.join(' ')} exits ${code}`)
     t.equal(res.stderr, `${message}\n`)
     t.equal(res.stdout, '')

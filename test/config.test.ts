@@ -15,10 +15,14 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     seed: 1,
     tokenTtlSeconds: 86400,
     settlementDelayMs: 1000,
+    achSettlementDelayMs: 30000,
     webhookUrl: undefined,
     webhookSecret: undefined,
     webhookMode: 'retry',
     webhookRetryBaseMs: 1000,
+    paymentAuthorizationUrl: undefined,
+    paymentAuthorizationSecret: undefined,
+    paymentAuthorizationAutoApproveError: false,
     mockAdminToken: undefined,
     mockBodyLimit: 256 * 1024 * 1024,
     journalSize: 1000,
@@ -37,10 +41,14 @@ t.test('reads every variable', async (t) => {
     SEED: '42',
     TOKEN_TTL_SECONDS: '60',
     SETTLEMENT_DELAY_MS: '0',
+    ACH_SETTLEMENT_DELAY_MS: '5000',
     WEBHOOK_URL: 'http://127.0.0.1:9999/hooks',
     WEBHOOK_SECRET: 'whsec',
     WEBHOOK_MODE: 'once',
     WEBHOOK_RETRY_BASE_MS: '250',
+    PAYMENT_AUTHORIZATION_URL: 'http://127.0.0.1:9998/authorize',
+    PAYMENT_AUTHORIZATION_SECRET: 'authsec',
+    PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR: 'true',
     MOCK_ADMIN_TOKEN: 'admin-token',
     MOCK_BODY_LIMIT: '1048576',
     JOURNAL_SIZE: '0',
@@ -54,10 +62,14 @@ t.test('reads every variable', async (t) => {
     seed: 42,
     tokenTtlSeconds: 60,
     settlementDelayMs: 0,
+    achSettlementDelayMs: 5000,
     webhookUrl: 'http://127.0.0.1:9999/hooks',
     webhookSecret: 'whsec',
     webhookMode: 'once',
     webhookRetryBaseMs: 250,
+    paymentAuthorizationUrl: 'http://127.0.0.1:9998/authorize',
+    paymentAuthorizationSecret: 'authsec',
+    paymentAuthorizationAutoApproveError: true,
     mockAdminToken: 'admin-token',
     mockBodyLimit: 1048576,
     journalSize: 0,
@@ -85,6 +97,8 @@ t.test('refuses a bad value with a ConfigError that names the variable', async (
     TOKEN_TTL_SECONDS: '1.5',
     SETTLEMENT_DELAY_MS: '1e3',
     MOCK_BODY_LIMIT: 'lots',
+    PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR: 'yes',
+    PAYMENT_AUTHORIZATION_URL: 'ftp://127.0.0.1/authorize',
   }
   for (const [name, value] of [['PORT', '70000'] as const, ...Object.entries(bad)]) {
     let thrown: unknown
@@ -103,6 +117,14 @@ t.test('says what a good value looks like', async (t) => {
   t.throws(() => loadConfig({ PORT: '70000' }), { name: 'ConfigError', message: /PORT must be between 0 and 65535/ })
   t.throws(() => loadConfig({ WEBHOOK_MODE: 'sometimes' }), { name: 'ConfigError', message: /WEBHOOK_MODE must be one of once, retry/ })
   t.throws(() => loadConfig({ PORT: 'abc' }), { name: 'ConfigError', message: /PORT must be a whole number/ })
+})
+
+t.test('refuses PAYMENT_AUTHORIZATION_URL without its secret, naming both', async (t) => {
+  t.throws(() => loadConfig({ PAYMENT_AUTHORIZATION_URL: 'http://127.0.0.1:9998/authorize' }), {
+    name: 'ConfigError',
+    message: 'PAYMENT_AUTHORIZATION_URL is set without PAYMENT_AUTHORIZATION_SECRET: set both',
+  })
+  t.equal(loadConfig({ PAYMENT_AUTHORIZATION_SECRET: 'authsec' }).paymentAuthorizationUrl, undefined, 'a secret alone turns nothing on')
 })
 
 t.test('resolves a relative DATABASE_PATH and FIXTURES_PATH to absolute paths', async (t) => {

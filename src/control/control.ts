@@ -5,6 +5,7 @@ import { clockRoutes } from './clock/clock.routes.js'
 import { faultsRoutes } from './faults/faults.routes.js'
 import { healthRoutes } from './health/health.routes.js'
 import { journalRoutes } from './journal/journal.routes.js'
+import { paymentAuthorizationRoutes } from './payment-authorization/payment-authorization.routes.js'
 import { paymentsControlRoutes } from './payments/payments-control.routes.js'
 import { simulationsRoutes } from './simulations/simulations.routes.js'
 import { stateRoutes } from './state/state.routes.js'
@@ -38,6 +39,7 @@ export async function controlPlane(app: FastifyInstance, { services }: { service
   await app.register(stateRoutes, { services })
   await app.register(webhooksRoutes, { services })
   await app.register(paymentsControlRoutes, { services })
+  await app.register(paymentAuthorizationRoutes, { services })
   await app.register(faultsRoutes, { services })
   await app.register(clockRoutes, { services })
   await app.register(journalRoutes, { services })

@@ -110,7 +110,8 @@ export interface BrebQrPayload {
   acquirerNetworkIdentifier?: string
   merchant: Merchant
   amountMinor?: bigint
-  additionalInfo: AdditionalInfo
+  /** Tag 62; absent when the payload has none (a create request without `additional_info`: sandbox observation, reference/clients.md §3). */
+  additionalInfo?: AdditionalInfo
   channel?: string
   vat?: TaxLine
   inc?: TaxLine
@@ -216,10 +217,19 @@ function taxValue(line: TaxLine): string | undefined {
   return line.valueMinor === undefined ? undefined : emvAmount(line.valueMinor)
 }
 
-/** The value of tag 62 for these fields (the caller checks it fits in 99 characters). */
+/** What sub-tag 62-08 carries for a purpose: the word for a request code (the docs' payloads), other text as it stands. */
+function purposeText(purpose: string | undefined): string | undefined {
+  return purpose !== undefined && purpose in TRANSACTION_PURPOSES ? TRANSACTION_PURPOSES[purpose as TransactionPurposeCode] : purpose
+}
+
+/**
+ * The value of tag 62 for these fields (the caller checks it fits in 99 characters). The
+ * purpose goes in as its word, as the docs' payloads carry it (`62120808PURCHASE` in
+ * https://docs.passportfintech.com/EN/retrieve-qr-code and the decode example).
+ */
 export function additionalDataTemplate(info: AdditionalInfo): string {
   const fields = Object.entries(ADDITIONAL_INFO_SUBTAGS)
-    .map(([field, id]) => [id, info[field as AdditionalInfoField]] as [string, string | undefined])
+    .map(([field, id]) => [id, field === 'transaction_purpose' ? purposeText(info.transaction_purpose) : info[field as AdditionalInfoField]] as [string, string | undefined])
     .sort(([a], [b]) => a.localeCompare(b))
   return encodeDataObjects(fields)
 }
@@ -234,7 +244,7 @@ export const KEY_VALUE_MAX = DATA_OBJECT_MAX - 19 - 4
 
 /**
  * The Bre-B payload of reference B §7.5, CRC included: 00 "01"; 01 "11"/"12"; 26 key; 49 network;
- * 52 MCC; 53 "170"; 54 amount (DYNAMIC); 55–57 tip; 58 "CO"; 59–61 merchant; 62 additional data;
+ * 52 MCC; 53 "170"; 54 amount (when given, either type); 55–57 tip; 58 "CO"; 59–61 merchant; 62 additional data (when given);
  * 80 channel; 81–85 VAT and INC; 90 reference; 63 CRC over everything before it, "6304" included.
  * No tag 91 (its hash is not documented).
  */
@@ -255,7 +265,7 @@ export function encodeBrebQr(qr: BrebQrPayload): string {
     ['59', qr.merchant.name && emvText(qr.merchant.name, MERCHANT_NAME_MAX)],
     ['60', qr.merchant.city && emvText(qr.merchant.city, MERCHANT_CITY_MAX)],
     ['61', qr.merchant.postCode && emvText(qr.merchant.postCode, MERCHANT_POST_CODE_MAX)],
-    ['62', additionalDataTemplate(qr.additionalInfo)],
+    ['62', qr.additionalInfo && additionalDataTemplate(qr.additionalInfo)],
     ['80', qr.channel && template(GUI.channel, [['01', qr.channel]])],
     ['81', qr.vat && template(GUI.vatType, [['01', TAX_TYPE_CODES[qr.vat.type]]])],
     ['82', qr.vat && taxValue(qr.vat) !== undefined ? template(GUI.vat, [['01', taxValue(qr.vat)]]) : undefined],
@@ -395,13 +405,18 @@ export function decodeBrebQr(payload: string): BrebQrPayload {
   const amount = top.get('54')
   const amountMinor = amount === undefined ? undefined : decodeAmount('54', amount)
 
+  // Contract 2: a payload without tag 62 has no additional data (the sandbox's decode of such a QR
+  // answered no additional_info: reference/clients.md §3); with tag 62 the purpose defaults to 00.
   const additional = templates.get('62')
-  const additionalInfo: AdditionalInfo = {}
-  for (const [field, id] of Object.entries(ADDITIONAL_INFO_SUBTAGS)) {
-    const value = additional?.get(id)
-    if (value !== undefined) additionalInfo[field as AdditionalInfoField] = field === 'transaction_purpose' ? purposeCode(value) : value
+  let additionalInfo: AdditionalInfo | undefined
+  if (additional) {
+    additionalInfo = {}
+    for (const [field, id] of Object.entries(ADDITIONAL_INFO_SUBTAGS)) {
+      const value = additional.get(id)
+      if (value !== undefined) additionalInfo[field as AdditionalInfoField] = field === 'transaction_purpose' ? purposeCode(value) : value
+    }
+    additionalInfo.transaction_purpose ??= '00'
   }
-  additionalInfo.transaction_purpose ??= '00'
 
   let tip: TaxLine | undefined
   const tipIndicator = top.get('55')
@@ -424,8 +439,8 @@ export function decodeBrebQr(payload: string): BrebQrPayload {
     type: initiation === '12' || (initiation === undefined && amountMinor !== undefined) ? 'DYNAMIC' : 'STATIC',
     key: { key_type: keyType, key_value: keyTemplateFields.get(KEY_SUBTAGS[keyType]) ?? '' },
     merchant,
-    additionalInfo,
   }
+  if (additionalInfo) decoded.additionalInfo = additionalInfo
   const network = byGui(GUI.network)?.get('01')
   if (network !== undefined) decoded.acquirerNetworkIdentifier = network
   if (amountMinor !== undefined) decoded.amountMinor = amountMinor

@@ -36,6 +36,8 @@ export const ERROR_CATALOGUE = {
   token_not_found: notFound('Token not found', 'Token no encontrado'),
   fault_not_found: notFound('Fault rule not found', 'Regla de falla no encontrada'),
   webhook_not_found: notFound('Webhook endpoint not found', 'Endpoint de webhook no encontrado'),
+  entity_not_found: notFound('Entity not found', 'Entidad no encontrada'),
+  payment_authorization_not_found: notFound('The entity has no payment authorization configured', 'La entidad no tiene autorización de pagos configurada'),
   route_not_found: notFound('No route matches this path', 'Ninguna ruta coincide con esta ruta de acceso'),
   method_not_allowed: { status: 405, type: 'METHOD_NOT_ALLOWED', en: 'This method is not allowed on this path', es: 'Este método no está permitido en esta ruta' },
   already_exists: { status: 409, type: 'ALREADY_EXISTS', en: 'The resource already exists', es: 'El recurso ya existe' },
@@ -50,7 +52,7 @@ export const ERROR_CATALOGUE = {
 export type ErrorCode = keyof typeof ERROR_CATALOGUE
 
 /** The resources whose absence has a code of its own (`<resource>_not_found`). */
-export type NotFoundResource = 'account' | 'customer' | 'key' | 'resolution' | 'recipient' | 'payment' | 'qr_code' | 'token' | 'fault' | 'webhook'
+export type NotFoundResource = 'account' | 'customer' | 'key' | 'resolution' | 'recipient' | 'payment' | 'qr_code' | 'token' | 'fault' | 'webhook' | 'entity' | 'payment_authorization'
 
 /** Every status the contract names, with the type an answer of that status carries. */
 const TYPE_BY_STATUS: Record<number, string> = {

@@ -18,9 +18,14 @@ export class PagedLister {
   readonly #counts = new Map<string, number>()
   #countsStamp = ''
   readonly #stamp: Statement
+  /**
+   * @param conditions filters that are not a plain `column = value`: filter name → an SQL condition
+   *   with `@value` where the value goes (e.g. `email = @value COLLATE NOCASE`), from store code only.
+   */
   constructor(
     private readonly db: Database,
     private readonly table: string,
+    private readonly conditions: Record<string, string> = {},
   ) {
     if (!IDENTIFIER.test(table)) throw new Error(`bad table name ${table}`)
     // Changes by this connection (rows inserted, updated or deleted, rolled back or not) and
@@ -38,8 +43,21 @@ export class PagedLister {
     for (const [column, value] of Object.entries(filters)) {
       if (value === undefined) continue
       if (!IDENTIFIER.test(column)) throw new Error(`bad column name ${column}`)
-      where.push(`${column} = @f_${column}`)
+      const condition = this.conditions[column]
+      where.push(condition === undefined ? `${column} = @f_${column}` : condition.replaceAll('@value', `@f_${column}`))
       params[`f_${column}`] = value
+    }
+    // The documented date filters: inclusive ranges on created_at / updated_at (core/pagination.ts).
+    for (const [column, range] of Object.entries(page.timeFilters ?? {})) {
+      if (!IDENTIFIER.test(column)) throw new Error(`bad column name ${column}`)
+      if (range.from !== undefined) {
+        where.push(`${column} >= @${column}_from`)
+        params[`${column}_from`] = range.from
+      }
+      if (range.to !== undefined) {
+        where.push(`${column} <= @${column}_to`)
+        params[`${column}_to`] = range.to
+      }
     }
     if (page.snapshotAt !== undefined) {
       where.push('created_at <= @snapshot_at')

@@ -18,12 +18,16 @@ export interface StateDocument {
   accounts: StateRow[]
   keys: StateRow[]
   magic_keys: StateRow[]
+  magic_ach_accounts: StateRow[]
   resolutions: StateRow[]
   recipients: StateRow[]
   payments: StateRow[]
   qr_codes: StateRow[]
   webhooks: StateRow[]
   faults: StateRow[]
+  /** Absent in a document written before payment authorization existed: none. */
+  payment_authorizations?: StateRow[]
+  payment_authorization_requests?: StateRow[]
 }
 
 export const STATE_FORMAT_VERSION = 1
@@ -54,19 +58,23 @@ export const STATE_TABLES: readonly TableSpec[] = [
   { collection: 'accounts', table: 'accounts' },
   { collection: 'keys', table: 'keys' },
   { collection: 'magic_keys', table: 'magic_keys' },
+  { collection: 'magic_ach_accounts', table: 'magic_ach_accounts' },
   { collection: 'resolutions', table: 'resolutions', json: ['owner', 'participant', 'account'] },
   { collection: 'recipients', table: 'recipients', json: ['owner'] },
   { collection: 'payments', table: 'payments', json: ['receiver', 'sender'] },
+  // A question still pending is state like a payment's due time: an import asks it again.
+  { collection: 'payment_authorization_requests', table: 'payment_authorization_requests' },
   { collection: 'qr_codes', table: 'qr_codes', json: ['body'] },
   { collection: 'webhooks', table: 'webhook_endpoints', json: ['events'] },
+  { collection: 'payment_authorizations', table: 'payment_authorization_configs', booleans: ['auto_approve_error'] },
   { collection: 'faults', table: 'fault_rules', booleans: ['builtin'], derived: { seq: (index) => index + 1 } },
 ]
 
 /** Delivery history: cleared by a reset and an import, never exported. */
-const HISTORY_TABLES = ['webhook_deliveries', 'webhook_jobs', 'webhook_events'] as const
+const HISTORY_TABLES = ['webhook_deliveries', 'webhook_jobs', 'webhook_events', 'payment_authorization_attempts'] as const
 
 /** Data that a reset replaces with the fixtures' (children first). Entities, clients and tokens are handled apart. */
-const RESET_TABLES = ['qr_codes', 'payments', 'recipients', 'resolutions', 'keys', 'magic_keys', 'accounts', 'customers', 'fault_rules'] as const
+const RESET_TABLES = ['qr_codes', 'payment_authorization_requests', 'payments', 'recipients', 'resolutions', 'keys', 'magic_keys', 'magic_ach_accounts', 'accounts', 'customers', 'fault_rules'] as const
 
 interface PreparedTable {
   spec: TableSpec
@@ -138,8 +146,10 @@ export class DatabaseState {
   /**
    * Back to the fixtures (CONTRACT §5 `POST /_mock/reset`), in one transaction: every row of
    * the fixtures' tables replaced by `built`, entities and clients the fixtures do not name
-   * removed (with their tokens), delivery history cleared. Webhook endpoints stay; so do the
-   * tokens of clients that survive (same id, same entity), unless `clearTokens`.
+   * removed (with their tokens), delivery history cleared. Webhook endpoints and payment-
+   * authorization settings stay (those of removed entities go with them); so do the tokens of
+   * clients that survive (same id, same entity), unless `clearTokens`. Pending authorization
+   * questions go with the payments they are about.
    */
   reset(built: BuiltFixtures, clearTokens: boolean): void {
     this.db.transaction(() => {
@@ -179,7 +189,7 @@ export class DatabaseState {
       for (const statement of this.#clearHistory) statement.run()
       for (const table of [...this.#tables].reverse()) table.clear.run()
       for (const table of this.#tables) {
-        document[table.spec.collection].forEach((row, index) => table.insert.run(importRow(table, row, index)))
+        ;(document[table.spec.collection] ?? []).forEach((row, index) => table.insert.run(importRow(table, row, index)))
       }
     })()
   }

@@ -45,7 +45,7 @@ export const ErrorBodySchema = Type.Object(
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid JSON, or a parameter with a wrong type, format or value',
   401: 'Missing, invalid, expired or revoked token, or a token without the required scope',
-  403: 'The resource belongs to another entity',
+  403: 'The resource belongs to another entity (listed on lists too, as the docs list it; lists show only the caller’s rows)',
   404: 'Not found',
   405: 'Method not allowed on this path',
   409: 'Already exists, or not in a state that allows the operation',
@@ -110,7 +110,12 @@ const ORDER_KEYS = ['created_at', 'updated_at'] as const
 const MAX_PAGE_NUMBER = 2147483647
 const ORDER_DIRECTIONS = ['ASC', 'DESC', 'ORDER_DIRECTION_ENUM_UNSPECIFIED'] as const
 
-/** The paging and ordering parameters every list takes, nested and flat (CONTRACT §4). */
+/** An ISO 8601 date or date-time in a list query; its calendar and clock are checked by core/pagination.ts. */
+function TimeFilter(description: string) {
+  return Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: `${description}. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC`, examples: ['2025-10-09T00:00:00Z'] }))
+}
+
+/** The paging, ordering and date-filter parameters every list takes, nested and flat (CONTRACT §4). */
 export const ListQueryProperties = {
   'page_params.page_size': Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `Rows per page, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })),
   'page_params.page_number': Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_NUMBER, description: 'Page, from 1' })),
@@ -124,4 +129,11 @@ export const ListQueryProperties = {
   page_number: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_NUMBER, description: 'Legacy name of page_params.page_number' })),
   order_key: Type.Optional(StringEnum(ORDER_KEYS, { description: 'Legacy name of order_params.order_key' })),
   order_direction: Type.Optional(StringEnum(ORDER_DIRECTIONS, { description: 'Legacy name of order_params.order_direction' })),
+  // https://docs.passportfintech.com/EN/query-parameters "Date Filtering Parameters"; read by core/pagination.ts.
+  created_at: TimeFilter('Rows created within the span this value names (a date: that UTC day; a time: that second or millisecond)'),
+  created_from: TimeFilter('Rows created at or after the start of this date or time'),
+  created_to: TimeFilter('Rows created at or before the end of this date or time (a date: the whole day)'),
+  updated_at: TimeFilter('Rows last updated within the span this value names'),
+  updated_from: TimeFilter('Rows last updated at or after the start of this date or time'),
+  updated_to: TimeFilter('Rows last updated at or before the end of this date or time'),
 }

@@ -65,7 +65,7 @@ export const openapiPlugin = fp(
           { name: 'Accounts', description: 'Linked accounts and their balances' },
           { name: 'Bre-B keys', description: 'Keys of the Bre-B directory, their resolution and validation' },
           { name: 'Recipients', description: 'Saved payees of a customer: Bre-B keys and ACH bank accounts' },
-          { name: 'Payments', description: 'Bre-B payments and their lifecycle' },
+          { name: 'Payments', description: 'Bre-B and ACH payments and their lifecycle' },
           { name: 'QR codes', description: 'Bre-B QR codes: EMVCo payloads with their PNG, and decoding' },
           { name: 'mock-control', description: 'The mock’s control plane (not part of the Passport API)' },
         ],

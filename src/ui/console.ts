@@ -182,6 +182,7 @@ async function loadEntities(): Promise<void> {
   entities = res.entities
   refreshesSinceEntities = 0
   replaceOptions(byId<HTMLSelectElement>('accounts-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
+  replaceOptions(byId<HTMLSelectElement>('authorization-entity'), entities.map((e): [string, string] => [e.id, e.name]))
   await loadCustomers()
 }
 
@@ -315,7 +316,11 @@ const paymentStatuses = new Map<string, string>()
 
 async function refreshPayments(): Promise<void> {
   if (entities.length === 0) await loadEntities()
-  const query = L.listQuery({ status: byId<HTMLSelectElement>('payments-status').value, direction: byId<HTMLSelectElement>('payments-direction').value }, paymentsPage, PAGE_SIZE)
+  const query = L.listQuery(
+    { status: byId<HTMLSelectElement>('payments-status').value, direction: byId<HTMLSelectElement>('payments-direction').value, type: byId<HTMLSelectElement>('payments-type').value },
+    paymentsPage,
+    PAGE_SIZE,
+  )
   const res = await api<{ payments: L.PaymentView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/payments?${query}`)
   const changed = new Set(L.statusChanges(paymentStatuses, res.payments))
   const signature = JSON.stringify([res.payments, res.pagination_info.total_elements, paymentsPage])
@@ -326,33 +331,33 @@ async function refreshPayments(): Promise<void> {
   })
   const body = byId('payments-body')
   if (res.payments.length === 0) {
-    body.replaceChildren(emptyRow(8, 'No payments yet: make one through /v1, or simulate an inbound one above.'))
+    body.replaceChildren(emptyRow(9, 'No payments yet: make one through /v1, or simulate an inbound one above.'))
     return
   }
   body.replaceChildren(
     ...res.payments.map((p) => {
-      const key = p.receiver?.key
-      const actions =
-        p.status === 'PROCESSING'
-          ? h(
-              'td',
-              {},
-              button('Settle', 'payment-settle', () => api('POST', `/_mock/payments/${p.id}/settle`).then(() => say(`Settled ${p.id}.`))),
-              ' ',
-              button('Reject', 'payment-reject', () => {
-                const code = byId<HTMLInputElement>('reject-code').value.trim()
-                return api('POST', `/_mock/payments/${p.id}/reject`, code ? { error_code: code } : {}).then(() => say(`Rejected ${p.id}.`))
-              }),
-            )
-          : h('td', {}, p.error ? `${p.error.error_code}: ${p.error.error_description}` : '')
+      const actions = L.canSettle(p.status)
+        ? h(
+            'td',
+            {},
+            button('Settle', 'payment-settle', () => api('POST', `/_mock/payments/${p.id}/settle`).then(() => say(`Settled ${p.id}.`))),
+            ' ',
+            button('Reject', 'payment-reject', () => {
+              // Empty: the rail's default code (B002 Bre-B, R03 ACH).
+              const code = byId<HTMLInputElement>('reject-code').value.trim()
+              return api('POST', `/_mock/payments/${p.id}/reject`, code ? { error_code: code } : {}).then(() => say(`Rejected ${p.id}.`))
+            }),
+          )
+        : h('td', {}, p.error ? `${p.error.error_code}: ${p.error.error_description}` : '')
       return h(
         'tr',
         { 'data-testid': 'payment-row', 'data-id': p.id, class: changed.has(p.id) ? 'changed' : undefined },
         h('td', {}, p.created_at),
         h('td', {}, idCell(p.id)),
+        h('td', { 'data-testid': 'payment-type' }, p.type ?? ''),
         h('td', {}, p.direction),
         h('td', {}, h('span', { class: 'id' }, p.account_id), h('br'), h('span', { class: 'muted' }, entityName(p.entity_id))),
-        h('td', {}, key?.key_value ? `${key.key_type ?? ''} ${key.key_value}` : ''),
+        h('td', {}, L.receiverLabel(p)),
         h('td', { class: 'num', 'data-testid': 'payment-amount' }, L.formatMoney(p.amount)),
         h('td', {}, badge(p.status, 'payment-status')),
         actions,
@@ -369,7 +374,7 @@ function setUpPayments(): void {
     const payment = await api<L.PaymentView>('POST', '/_mock/simulations/inbound-payment', built.body)
     say(`Inbound payment ${payment.id}: ${payment.status}, ${L.formatMoney(payment.amount)}.`)
   })
-  for (const id of ['payments-status', 'payments-direction']) {
+  for (const id of ['payments-status', 'payments-direction', 'payments-type']) {
     byId(id).addEventListener('change', () => {
       paymentsPage = 1
       void refreshNow()
@@ -551,12 +556,22 @@ interface WebhookEndpoint {
 
 let lastWebhooksSignature = ''
 
+interface PaymentAuthorization {
+  entity_id: string
+  url: string
+  auto_approve_error: boolean
+  updated_at: string
+}
+
 async function refreshWebhooks(): Promise<void> {
-  const [endpoints, deliveries] = await Promise.all([
+  if (entities.length === 0) await loadEntities()
+  const [endpoints, deliveries, authorizations, attempts] = await Promise.all([
     api<{ webhooks: WebhookEndpoint[] }>('GET', '/_mock/webhooks'),
     api<{ deliveries: L.Delivery[] }>('GET', '/_mock/webhooks/deliveries?limit=100'),
+    api<{ payment_authorizations: PaymentAuthorization[] }>('GET', '/_mock/payment-authorizations'),
+    api<{ attempts: L.AuthorizationAttempt[] }>('GET', '/_mock/webhooks/authorizations?limit=100'),
   ])
-  const signature = JSON.stringify([endpoints, deliveries])
+  const signature = JSON.stringify([endpoints, deliveries, authorizations, attempts])
   if (signature === lastWebhooksSignature) return
   lastWebhooksSignature = signature
   const hooks = byId('webhooks-body')
@@ -603,9 +618,60 @@ async function refreshWebhooks(): Promise<void> {
           )
         })),
   )
+  byId('authorizations-body').replaceChildren(
+    ...(authorizations.payment_authorizations.length === 0
+      ? [emptyRow(5, 'No entity asks a callback: inbound payments settle at once.')]
+      : authorizations.payment_authorizations.map((a) =>
+          h(
+            'tr',
+            { 'data-testid': 'authorization-row' },
+            h('td', {}, entityName(a.entity_id)),
+            h('td', {}, a.url),
+            h('td', {}, a.auto_approve_error ? 'yes' : 'no'),
+            h('td', {}, a.updated_at),
+            h(
+              'td',
+              {},
+              button('Turn off', 'authorization-remove', async () => {
+                await api('DELETE', `/_mock/entities/${encodeURIComponent(a.entity_id)}/payment-authorization`)
+                say(`Payment authorization is off for ${entityName(a.entity_id)}.`)
+              }),
+            ),
+          ),
+        )),
+  )
+  byId('authorization-attempts-body').replaceChildren(
+    ...(attempts.attempts.length === 0
+      ? [emptyRow(7, 'No callback attempts yet.')]
+      : attempts.attempts.map((a) => {
+          const answer = L.authorizationAnswer(a)
+          return h(
+            'tr',
+            { 'data-testid': 'authorization-attempt-row' },
+            h('td', {}, a.at),
+            h('td', {}, h('span', { class: 'id' }, a.payment_id)),
+            h('td', {}, a.url),
+            h('td', { class: 'num' }, String(a.attempt)),
+            h('td', {}, h('span', { class: answer.cls }, answer.text)),
+            h('td', { class: 'num' }, L.formatDuration(a.duration_ms)),
+            h('td', {}, L.authorizationDecision(a)),
+          )
+        })),
+  )
 }
 
 function setUpWebhooks(): void {
+  const authorizationForm = byId<HTMLFormElement>('authorization-form')
+  onSubmit(authorizationForm, async (f) => {
+    const entity = f.entity ?? ''
+    await api('PUT', `/_mock/entities/${encodeURIComponent(entity)}/payment-authorization`, {
+      url: (f.url ?? '').trim(),
+      secret: f.secret ?? '',
+      auto_approve_error: f.auto_approve_error === 'true',
+    })
+    say(`${entityName(entity)} now asks ${(f.url ?? '').trim()} about each inbound payment.`)
+    authorizationForm.reset()
+  })
   const form = byId<HTMLFormElement>('webhook-form')
   onSubmit(form, async (f) => {
     const added = await api<WebhookEndpoint>('POST', '/_mock/webhooks', { url: (f.url ?? '').trim(), secret: f.secret ?? '', mode: f.mode ?? 'retry' })

@@ -313,13 +313,28 @@ export interface PaymentView {
   id: string
   status: string
   direction: string
+  type?: string
   account_id: string
   amount: Money
   entity_id: string
-  receiver?: { key?: { key_type?: string; key_value?: string } }
+  receiver?: { key?: { key_type?: string; key_value?: string }; account?: { account_number?: string; bank_name?: string } }
   error?: { error_code: string; error_description: string }
   created_at: string
   updated_at: string
+}
+
+/** Whether `/_mock/payments/{id}/settle|reject` can still move it: PROCESSING (Bre-B) or PENDING (ACH). */
+export function canSettle(status: string): boolean {
+  return status === 'PROCESSING' || status === 'PENDING'
+}
+
+/** Who a payment goes to: the Bre-B key paid, or an ACH recipient's bank and account number. */
+export function receiverLabel(payment: Pick<PaymentView, 'receiver'>): string {
+  const key = payment.receiver?.key
+  if (key?.key_value) return `${key.key_type ?? ''} ${key.key_value}`.trim()
+  const account = payment.receiver?.account
+  if (account?.bank_name) return `${account.bank_name} ${account.account_number ?? ''}`.trim()
+  return ''
 }
 
 /**
@@ -511,4 +526,34 @@ export interface Delivery {
 export function deliveryOutcome(d: Delivery): { text: string; cls: StatusClass } {
   if (d.status === null) return { text: d.error ? `no answer: ${d.error}` : 'no answer', cls: 's5xx' }
   return { text: String(d.status), cls: statusClass(d.status) }
+}
+
+/** One payment-authorization callback attempt, as `GET /_mock/webhooks/authorizations` lists it. */
+export interface AuthorizationAttempt {
+  payment_id: string
+  entity_id: string
+  url: string
+  attempt: number
+  status: number | null
+  response: string | null
+  accept: boolean | null
+  error?: string
+  duration_ms: number
+  decision: 'approved' | 'rejected' | null
+  at: string
+}
+
+/**
+ * A callback attempt's answer in a cell: `200 accept: true`, or the status and why it did not
+ * count, or why no answer came; coloured like a status (a failure is red even under 200).
+ */
+export function authorizationAnswer(a: AuthorizationAttempt): { text: string; cls: StatusClass } {
+  if (a.status === null) return { text: a.error ? `no answer: ${a.error}` : 'no answer', cls: 's5xx' }
+  if (a.accept !== null) return { text: `${a.status} accept: ${a.accept}`, cls: statusClass(a.status) }
+  return { text: a.error ? `${a.status}: ${a.error}` : String(a.status), cls: a.status >= 500 ? 's5xx' : 's4xx' }
+}
+
+/** What an attempt decided, in words: `null` means the payment had been decided meanwhile. */
+export function authorizationDecision(a: AuthorizationAttempt): string {
+  return a.decision ?? 'already decided'
 }

@@ -192,8 +192,8 @@ export class WebhookDelivery {
   }
 }
 
-/** A network error as one readable line; Node's connect errors may carry only a code. */
-function describe(error: unknown): string {
+/** A network error as one readable line; Node's connect errors may carry only a code. Also used by the authorization sender. */
+export function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
   const code = (error as NodeJS.ErrnoException).code
   if (error.message === '' || error instanceof AggregateError) {

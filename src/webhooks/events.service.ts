@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'payment.outbound.rejected',
   'payment.inbound.received',
   'payment.inbound.confirmed',
+  // The documented "Rejected" family for the receiver (docs-audit gap 9): its payment-authorization callback refused it.
+  'payment.inbound.rejected',
 ] as const
 
 export type EventType = (typeof EVENT_TYPES)[number]

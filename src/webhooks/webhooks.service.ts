@@ -65,7 +65,8 @@ export class WebhooksService {
   }
 }
 
-function isHttpUrl(text: string): boolean {
+/** The URL check of every target the control plane accepts (webhook endpoints, payment-authorization callbacks). */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text)
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''

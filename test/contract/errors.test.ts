@@ -108,6 +108,7 @@ t.test('sends x-trace-id, a fresh UUID, on every success and every error', async
     await app.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers }),
     await app.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers }),
     await app.inject({ method: 'DELETE', url: `${TOKENS}/${token.token_id}`, headers }),
+    await app.inject({ method: 'DELETE', url: '/_mock/requests' }),
     await app.inject({ url: '/_mock/health' }),
     await app.inject({ url: '/v1/accounts' }),
     await app.inject({ url: '/nothing' }),
@@ -116,7 +117,7 @@ t.test('sends x-trace-id, a fresh UUID, on every success and every error', async
   ]
   t.same(
     responses.map((r) => r.statusCode),
-    [200, 200, 204, 200, 401, 404, 405, 500],
+    [200, 200, 200, 204, 200, 401, 404, 405, 500],
   )
   const ids = responses.map((r) => r.headers['x-trace-id'])
   for (const id of ids) t.match(id, UUID)
@@ -331,13 +332,15 @@ t.test('answers existence (404) for an unknown id and ownership (403) only for a
 t.test('answers ownership (403) before state (409)', async (t) => {
   const { app } = await buildTestApp(t)
   const other = await bearer(app, 'other')
-  const theirs = (await app.inject({ method: 'POST', url: TOKENS, payload: { client_id: 'passport-mock-other', client_secret: 'passport-mock-other-secret', grant_type: 'client_credentials' } })).json()
-  const own = await app.inject({ method: 'DELETE', url: `${TOKENS}/${theirs.token_id}`, headers: other })
-  t.equal(own.statusCode, 204)
-  const again = await app.inject({ method: 'DELETE', url: `${TOKENS}/${theirs.token_id}`, headers: other })
-  await expectError(t, app, again, 409, 'invalid_state', { resource: 'iam' })
-  const foreign = await app.inject({ method: 'DELETE', url: `${TOKENS}/${theirs.token_id}`, headers: await bearer(app) })
-  await expectError(t, app, foreign, 403, 'forbidden', { resource: 'iam' })
+  const key = await app.inject({ method: 'POST', url: '/v1/keys', headers: other, payload: { account_id: OTHER_ACCOUNT, key: { key_type: 'PHONE', key_value: '3001234567' } } })
+  t.equal(key.statusCode, 200, key.body)
+  const keyId = (key.json() as { id: string }).id
+  const own = await app.inject({ method: 'PATCH', url: `/v1/keys/${keyId}/suspend`, headers: other })
+  t.equal(own.statusCode, 200)
+  const again = await app.inject({ method: 'PATCH', url: `/v1/keys/${keyId}/suspend`, headers: other })
+  await expectError(t, app, again, 409, 'invalid_state', { resource: 'keys' })
+  const foreign = await app.inject({ method: 'PATCH', url: `/v1/keys/${keyId}/suspend`, headers: await bearer(app) })
+  await expectError(t, app, foreign, 403, 'forbidden', { resource: 'keys' })
 })
 
 // ---------------------------------------------------------------- built-in fault rules (CONTRACT §6)
@@ -504,7 +507,7 @@ t.test('reads Content-Type: application/json with an empty body as no body on PO
 
   const token = (await app.inject({ method: 'POST', url: TOKENS, payload: { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' } })).json()
   const del = await app.inject({ method: 'DELETE', url: `${TOKENS}/${token.token_id}`, headers, payload: '' })
-  t.equal(del.statusCode, 204)
+  t.equal(del.statusCode, 200, 'revoke answers 200 with no body (Contract 2)')
   t.equal(del.body, '')
   await expectMatchesSpec(t, app, del)
 })

@@ -10,7 +10,8 @@ import { DEFAULT_ENTITY, DOCS_ACCOUNT, failNthEvent, OTHER_ACCOUNT, OTHER_ENTITY
 const URL = '/_mock/simulations/inbound-payment'
 const ZERO_ACCOUNT = '00000000-0000-4000-8000-000000000000'
 const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
-const INTERNAL_BANK = { name: 'BANCO COOPERATIVO COOPCENTRAL', identification_number: '890203088' }
+// The docs' participant (Contract 2): https://docs.passportfintech.com/EN/resolve-recipient.
+const INTERNAL_BANK = { name: '', identification_number: '123456789' }
 
 function cop(value: string) {
   return { value, currency: 'COP' }

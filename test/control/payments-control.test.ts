@@ -68,7 +68,7 @@ t.test('answers 409 invalid_state once a payment is no longer PROCESSING, and ch
   const settled = await balances(app, headers)
   for (const action of ['settle', 'reject']) {
     const res = await app.inject({ method: 'POST', url: `/_mock/payments/${payment.id}/${action}` })
-    expectError(t, res, 409, 'invalid_state', 'FAILED_PRECONDITION', 'The payment is SETTLED: only PROCESSING payments move', '_mock')
+    expectError(t, res, 409, 'invalid_state', 'FAILED_PRECONDITION', 'The payment is SETTLED: only PROCESSING (Bre-B) and PENDING (ACH) payments move', '_mock')
     await expectMatchesSpec(t, app, res)
   }
   t.same(await balances(app, headers), settled)

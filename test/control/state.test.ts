@@ -11,7 +11,7 @@ import { DOCS_ACCOUNT, makePayment, OTHER_ACCOUNT, sweepAndSettle } from '../hel
 
 const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
 const BUILTIN_FAULTS = ['7d3e5b1f-0a2c-4e6d-8f9a-000000000500', '7d3e5b1f-0a2c-4e6d-8f9a-000000000504']
-const COLLECTIONS = ['format_version', 'entities', 'clients', 'tokens', 'customers', 'accounts', 'keys', 'magic_keys', 'resolutions', 'recipients', 'payments', 'qr_codes', 'webhooks', 'faults']
+const COLLECTIONS = ['format_version', 'entities', 'clients', 'tokens', 'customers', 'accounts', 'keys', 'magic_keys', 'magic_ach_accounts', 'resolutions', 'recipients', 'payments', 'qr_codes', 'webhooks', 'faults', 'payment_authorizations', 'payment_authorization_requests']
 
 type Row = Record<string, unknown>
 interface StateDoc {
@@ -185,7 +185,7 @@ t.test('exports every table: exact money in minor units, client secrets, token h
   t.equal(doc.format_version, 1)
   t.match(doc.accounts![0], { id: DOCS_ACCOUNT, customer_id: DOCS_CUSTOMER, account_number: '88827643001', available_minor: '9000000000000000000', pending_minor: '0' })
   t.match(doc.accounts!.find((a) => a.id === '00000000-0000-4000-8000-000000000003'), { available_minor: '100000', pending_minor: '25050' })
-  t.match(doc.clients![0], { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', scopes: ['iam.oauth.tokens.*', 'paas.core.*'] })
+  t.match(doc.clients![0], { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', scopes: ['iam.*', 'paas.core.*'] })
   t.same(
     doc.tokens!.map((row) => row.token_hash),
     [createHash('sha256').update(token).digest('hex')],
@@ -305,7 +305,7 @@ t.test('the state document covers every column of every table but delivery histo
   const { app } = await buildTestApp(t)
   const db = app.services.db
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
-  const history = ['webhook_deliveries', 'webhook_events', 'webhook_jobs']
+  const history = ['payment_authorization_attempts', 'webhook_deliveries', 'webhook_events', 'webhook_jobs']
   const covered = STATE_TABLES.map((spec) => spec.table)
   t.same([...covered, ...history].sort(), tables, 'each table is state or delivery history (a new table must be added to src/database/state.ts)')
   for (const spec of STATE_TABLES) {

@@ -40,7 +40,7 @@ t.test('lists every entity with its clients’ ids and scopes, never a secret, a
         id: OTHER_ENTITY,
         name: 'Other Entity',
         created_at: '2025-10-09T00:00:00.000Z',
-        clients: [{ client_id: 'passport-mock-other', scopes: ['iam.oauth.tokens.*', 'paas.core.*'] }],
+        clients: [{ client_id: 'passport-mock-other', scopes: ['iam.*', 'paas.core.*'] }],
         counts: { customers: 1, accounts: 1, keys: 0, payments: 1 },
       },
       {
@@ -48,7 +48,7 @@ t.test('lists every entity with its clients’ ids and scopes, never a secret, a
         name: 'Passport Mock Default Entity',
         created_at: '2025-10-09T00:00:00.000Z',
         clients: [
-          { client_id: 'passport-mock-client', scopes: ['iam.oauth.tokens.*', 'paas.core.*'] },
+          { client_id: 'passport-mock-client', scopes: ['iam.*', 'paas.core.*'] },
           { client_id: 'passport-mock-readonly', scopes: res.json().entities[1].clients[1].scopes },
         ],
         counts: { customers: 2, accounts: 9, keys: 0, payments: 0 },

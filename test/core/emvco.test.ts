@@ -155,7 +155,7 @@ t.test('writes the tags of reference B §7.5 in order, with no tag 91', async (t
   t.ok(payload.includes(tlv('85', `0015CO.COM.VISI.INC${tlv('01', '10.00')}`)))
   t.ok(payload.includes(`${tlv('55', '02')}${tlv('56', '500.00')}`), 'a fixed tip is EMVCo 55 "02" with the fee in 56')
   t.ok(payload.includes(tlv('90', `0017CO.COM.VISI.TRXID${tlv('01', 'ORDER42')}`)))
-  t.ok(payload.includes(tlv('62', `${tlv('01', 'FAC-123')}${tlv('07', '01')}${tlv('08', '05')}`)), 'tag 62 sub-tags in order, the purpose as its code')
+  t.ok(payload.includes(tlv('62', `${tlv('01', 'FAC-123')}${tlv('07', '01')}${tlv('08', 'COLLECTION')}`)), 'tag 62 sub-tags in order, the purpose as its word, as the docs’ payloads carry it')
   t.notOk(payload.includes('CO.COM.VISI.SEC'))
 })
 
@@ -184,15 +184,16 @@ t.test('cuts merchant fields to the EMVCo maxima, as ASCII', async (t) => {
 
 t.test('accepts the purpose as a word or code, and keeps other text as it stands', async (t) => {
   const base = `000201010211${tlv('26', `0015CO.COM.VISI.LLA${tlv('02', '3001234567')}`)}`
-  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'COLLECTION'))}`)).additionalInfo.transaction_purpose, '05')
-  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', '07'))}`)).additionalInfo.transaction_purpose, '07')
-  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'Pago servicios'))}`)).additionalInfo.transaction_purpose, 'Pago servicios')
-  t.equal(decodeBrebQr(withCrc(base)).additionalInfo.transaction_purpose, '00', 'absent: the create default, 00')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'COLLECTION'))}`)).additionalInfo?.transaction_purpose, '05')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', '07'))}`)).additionalInfo?.transaction_purpose, '07')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('08', 'Pago servicios'))}`)).additionalInfo?.transaction_purpose, 'Pago servicios')
+  t.equal(decodeBrebQr(withCrc(`${base}${tlv('62', tlv('01', 'F1'))}`)).additionalInfo?.transaction_purpose, '00', 'tag 62 without a purpose: the create default, 00')
+  t.equal(decodeBrebQr(withCrc(base)).additionalInfo, undefined, 'no tag 62: no additional data (Contract 2, sandbox observation)')
 })
 
 t.test('decodes a minimal payload: only the format indicator, the key template and the CRC', async (t) => {
   const payload = withCrc(`000201${tlv('26', `0015CO.COM.VISI.LLA${tlv('05', '0012345678')}`)}`)
-  t.same(decodeBrebQr(payload), { type: 'STATIC', key: { key_type: 'BCODE', key_value: '0012345678' }, merchant: {}, additionalInfo: { transaction_purpose: '00' } })
+  t.same(decodeBrebQr(payload), { type: 'STATIC', key: { key_type: 'BCODE', key_value: '0012345678' }, merchant: {} })
   const withAmount = withCrc(`000201${tlv('26', `0015CO.COM.VISI.LLA${tlv('01', '123')}`)}${tlv('54', '10')}`)
   t.equal(decodeBrebQr(withAmount).type, 'DYNAMIC', 'no tag 01 but an amount: DYNAMIC')
   t.equal(decodeBrebQr(withCrc(`000201${tlv('26', `0015CO.COM.VISI.LLA${tlv('01', '123')}`)}`)).merchant.name, undefined)
@@ -282,6 +283,7 @@ t.test('normalises decimals, rates, amounts and text', async (t) => {
   t.equal(emvText('  Ñandú & Cía  ', 25), 'Nandu & Cia')
   t.equal(emvText('Caja Nº 1 ☕', 25), 'Caja No 1')
   t.equal(emvText('abcdefghij klm', 11), 'abcdefghij', 'no trailing space after the cut')
-  t.equal(additionalDataTemplate({ transaction_purpose: '00' }), '080200')
-  t.equal(additionalDataTemplate({ terminal_label: '01', transaction_purpose: '02', invoice_number: '9' }), '010190702010802' + '02')
+  t.equal(additionalDataTemplate({ transaction_purpose: '00' }), '0808PURCHASE', 'a code goes in as its word, as in the docs’ payloads')
+  t.equal(additionalDataTemplate({ terminal_label: '01', transaction_purpose: '02', invoice_number: '9' }), '0101907020108' + '04VOID')
+  t.equal(additionalDataTemplate({ transaction_purpose: 'Pago servicios' }), '0814Pago servicios', 'other text as it stands')
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginationInfo, readPageRequest } from '../../src/core/pagination.js'
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginationInfo, readPageRequest, timeSpan } from '../../src/core/pagination.js'
 
 const NOW = new Date('2026-01-15T12:00:00.000Z')
 
@@ -79,4 +79,31 @@ t.test("answers the request's snapshot as the first request's time, else now", a
   const snap = readPageRequest({ 'page_params.first_request_timestamp.seconds': 1760000000, 'page_params.page_number': 2 })
   t.equal(paginationInfo(snap, 3, NOW).first_request_timestamp, '2025-10-09T08:53:20.000Z')
   t.equal(paginationInfo(readPageRequest({}), 3, NOW).first_request_timestamp, NOW.toISOString())
+})
+
+t.test('reads an ISO 8601 filter value as the span its precision names, in UTC', async (t) => {
+  t.same(timeSpan('2025-10-09'), { start: '2025-10-09T00:00:00.000Z', end: '2025-10-09T23:59:59.999Z' }, 'a date: its whole day')
+  t.same(timeSpan('2025-10-09T10:40Z'), { start: '2025-10-09T10:40:00.000Z', end: '2025-10-09T10:40:59.999Z' }, 'to the minute')
+  t.same(timeSpan('2025-10-09T10:40:29Z'), { start: '2025-10-09T10:40:29.000Z', end: '2025-10-09T10:40:29.999Z' }, 'to the second, as the docs write it')
+  t.same(timeSpan('2025-10-09T10:40:29.966Z'), { start: '2025-10-09T10:40:29.966Z', end: '2025-10-09T10:40:29.966Z' }, 'to the millisecond')
+  t.same(timeSpan('2025-10-09T10:40:29.9661234Z'), { start: '2025-10-09T10:40:29.966Z', end: '2025-10-09T10:40:29.966Z' }, 'finer fractions cut to ms')
+  t.same(timeSpan('2025-10-09T05:40:29-05:00'), { start: '2025-10-09T10:40:29.000Z', end: '2025-10-09T10:40:29.999Z' }, 'an offset')
+  t.same(timeSpan('2025-10-09T10:40:29'), { start: '2025-10-09T10:40:29.000Z', end: '2025-10-09T10:40:29.999Z' }, 'no zone: UTC')
+  for (const bad of ['', '2025', '2025-10', '2025-02-29', '2024-02-30', '2025-10-09T24:00:00Z', '2025-10-09T10:40:29+24:00', 'Thu, 09 Oct 2025', '1760000000']) {
+    t.equal(timeSpan(bad), undefined, JSON.stringify(bad))
+  }
+  t.same(timeSpan('2024-02-29')?.start, '2024-02-29T00:00:00.000Z', 'a leap day')
+  t.same(timeSpan('0050-01-01')?.start, '0050-01-01T00:00:00.000Z', 'a year below 100 is that year, not 1950')
+  t.same(timeSpan('9999-12-31'), { start: '9999-12-31T00:00:00.000Z', end: '9999-12-31T23:59:59.999Z' })
+  t.equal(timeSpan('0000-01-01'), undefined, 'year 0 is before the first representable day')
+})
+
+t.test('reads the date filters of a list query into inclusive ranges; the narrowest bound wins', async (t) => {
+  const page = readPageRequest({ created_from: '2025-10-01', created_to: '2025-10-31', created_at: '2025-10-09', updated_to: '2025-12-01T00:00:00Z' })
+  t.same(page.timeFilters, {
+    created_at: { from: '2025-10-09T00:00:00.000Z', to: '2025-10-09T23:59:59.999Z' },
+    updated_at: { to: '2025-12-01T00:00:00.999Z' },
+  })
+  t.equal(readPageRequest({}).timeFilters, undefined, 'none asked, none read')
+  t.throws(() => readPageRequest({ updated_from: 'soon' }), { code: 'invalid_parameter_value', message: "Field 'updated_from' must be an ISO 8601 date or date-time, such as 2025-10-09 or 2025-10-09T10:40:29.966Z" })
 })

@@ -18,8 +18,11 @@ export interface Received {
   atMs: number
 }
 
-/** How the receiver answers the nth request (0-based): a status, optionally after holding it. */
-export type Answer = (index: number) => { status: number; holdMs?: number }
+/**
+ * How the receiver answers the nth request (0-based): a status, optionally after holding it
+ * (`holdMs`, or until the promise `until` settles), with a JSON `body` or else `ok` as text.
+ */
+export type Answer = (index: number) => { status: number; holdMs?: number; until?: Promise<unknown>; body?: string }
 
 export interface Receiver {
   url: string
@@ -44,17 +47,20 @@ export async function startReceiver(t: Teardown, answer: Answer = () => ({ statu
   const received: Received[] = []
   const timers = new Set<NodeJS.Timeout>()
   let answered = 0
+  let closed = false
   const server = createServer((req, res: ServerResponse) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const index = received.length
       received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers, method: req.method ?? '', atMs: performance.now() })
-      const { status, holdMs } = answer(index)
+      const { status, holdMs, until, body } = answer(index)
       const reply = () => {
+        if (closed) return
         answered++
-        res.writeHead(status, { 'content-type': 'text/plain' }).end('ok')
+        res.writeHead(status, { 'content-type': body === undefined ? 'text/plain' : 'application/json' }).end(body ?? 'ok')
       }
+      if (until) return void until.then(reply, reply)
       if (!holdMs) return reply()
       const timer = setTimeout(() => {
         timers.delete(timer)
@@ -65,7 +71,6 @@ export async function startReceiver(t: Teardown, answer: Answer = () => ({ statu
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  let closed = false
   const close = async () => {
     if (closed) return
     closed = true

@@ -8,6 +8,7 @@ import { PACKAGE_ROOT, SETTINGS, loadConfig } from '../../src/config.js'
 import { ERROR_CATALOGUE } from '../../src/core/error-catalogue.js'
 import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
+import { closedPortUrl } from '../helpers/webhooks.js'
 
 // The README must be true from its first line to its last (issue 2): its tables are checked
 // against the code and the fixtures, and its curl walk-through is run against a real server.
@@ -131,6 +132,42 @@ t.test('its magic key values table matches the fixtures and behaves as it says',
   }
 })
 
+t.test('its reserved ACH account numbers table matches the fixtures and behaves as it says', async (t) => {
+  const { app, time } = await buildTestApp(t)
+  const headers = await bearer(app)
+  const magic = section('Magic test values')
+  const rows = tableRows(magic.slice(magic.indexOf('| account_number |')))
+  t.equal(rows.length, 4)
+  t.equal((app.services.db.prepare('SELECT COUNT(*) AS n FROM magic_ach_accounts').get() as { n: number }).n, rows.length, 'no reserved number the table does not name')
+  for (const [numberCell, behaviour] of rows) {
+    const accountNumber = unquote(numberCell!)
+    const code = /`(R\d\d)`/.exec(behaviour!)?.[1] ?? null
+    t.same(app.services.stores.payments.findMagicAchAccount(accountNumber), { accountNumber, behaviour: code ? 'reject' : 'hold', errorCode: code }, `${accountNumber} in the fixtures`)
+    const recipient = await app.inject({
+      method: 'POST',
+      url: '/v1/recipients/ach',
+      headers,
+      payload: {
+        customer_id: 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e',
+        owner: { type: 'BUSINESS', business_name: 'Proveedor SAS', identification_type: 'NIT', identification_number: '900123456' },
+        account: { account_type: 'CHECKING', account_number: accountNumber, bank_name: 'BANCO DE OCCIDENTE' },
+      },
+    })
+    const pay = await app.inject({
+      method: 'POST',
+      url: '/v1/payments/ach',
+      headers,
+      payload: { account_id: '00000000-0000-4000-8000-000000000003', recipient_id: recipient.json().id, amount: { value: '1', currency: 'COP' } },
+    })
+    t.equal(pay.json().status, 'PENDING')
+    time.advance(60 * 60 * 1000)
+    await app.services.sweeper.runDue()
+    const after = await app.inject({ url: `/v1/payments/${pay.json().id}`, headers })
+    if (code) t.match(after.json(), { status: 'REJECTED', error: { error_code: code } })
+    else t.equal(after.json().status, 'PENDING', 'still PENDING an hour later')
+  }
+})
+
 t.test('its credentials work with the roles and entities it names', async (t) => {
   const { app } = await buildTestApp(t)
   for (const [entity, clientId, secret, scopes] of tableRows(section('Credentials'))) {
@@ -202,6 +239,36 @@ t.test('its payment walk-through works as written, settling on real time', async
   t.equal(stdout.trim(), expected.trim())
 })
 
+t.test('its ACH payment walk-through works as written, moving the mock clock', async (t) => {
+  const app = await buildApp({ ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' })
+  t.teardown(() => app.close())
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const walkthrough = section('An ACH payment')
+  const [script = ''] = codeBlocks(walkthrough, 'bash')
+  const [expected = ''] = codeBlocks(walkthrough, 'text')
+  t.match(script, /"advance_seconds":30\}/, 'the walk-through moves the clock by the 30 s default')
+  t.equal(app.services.config.achSettlementDelayMs, 30000)
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 30000 })
+  t.equal(stdout.trim(), expected.trim())
+})
+
+t.test('its payment-authorization walk-through works as written: one payment accepted, one refused', async (t) => {
+  // Real time and the sweeper's own timer, as `npm start` runs; the callback on a free port
+  // instead of 3000, and the wait stretched (1 s → 3 s) for a loaded CI machine.
+  const app = await buildApp({ ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' })
+  t.teardown(() => app.close())
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const free = await closedPortUrl()
+  const callbackHost = new URL(free).host
+  const walkthrough = section('Payment authorization')
+  const [script = ''] = codeBlocks(walkthrough, 'bash')
+  const [expected = ''] = codeBlocks(walkthrough, 'text')
+  t.match(script, /\nsleep 1\n/, 'the walk-through waits 1 s for the callback')
+  const adapted = script.replaceAll('http://127.0.0.1:8080', url).replaceAll('127.0.0.1:3000', callbackHost).replace('listen(3000,', `listen(${new URL(free).port},`).replace('\nsleep 1\n', '\nsleep 3\n')
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${adapted}`], { encoding: 'utf8', timeout: 30000 })
+  t.equal(stdout.trim(), expected.trim())
+})
+
 t.test('its QR example works as written and decodes back', async (t) => {
   const { app } = await buildTestApp(t)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
@@ -224,6 +291,6 @@ t.test('its QA sequence works as written, each step one curl', async (t) => {
 })
 
 t.test('its test-helper example is the example test the suite runs', async (t) => {
-  const [example = ''] = codeBlocks(section('In your own tests: `passport-mock/testing`'), 'ts')
+  const [example = ''] = codeBlocks(section('In your own tests: `passport-paas-mock/testing`'), 'ts')
   t.equal(example.trim(), readFileSync(join(PACKAGE_ROOT, 'test', 'testing', 'example.test.ts'), 'utf8').trim())
 })

@@ -24,7 +24,7 @@ t.test('a revoked token is refused on the next request although it was just used
   const { access_token: token, token_id: id } = issued.json() as { access_token: string; token_id: string }
   t.equal((await use(app, token)).statusCode, 200)
   const revoked = await app.inject({ method: 'DELETE', url: `${TOKENS}/${id}`, headers: { authorization: `Bearer ${token}` } })
-  t.equal(revoked.statusCode, 204, revoked.body)
+  t.equal(revoked.statusCode, 200, revoked.body)
   expectError(t, await use(app, token), 401, 'token_revoked', 'UNAUTHENTICATED', MESSAGES['token_revoked'])
 })
 

@@ -14,13 +14,13 @@ const SECOND_CUSTOMER = 'a9326341-40e6-497e-b44a-72c49a2c3910'
 const OTHER_CUSTOMER = '5e7a9c1b-3d5f-4b7a-9c1e-3f5a7b9d1c2e'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
-/** Reference A §3.7, with the email stored lower-case (CONTRACT §4). */
+/** Reference A §3.7 byte for byte: the email keeps the docs' case (Contract 2). */
 const DOCS_CUSTOMER_BODY = {
   id: DOCS_CUSTOMER,
   type: 'BUSINESS',
   status: 'ACTIVE',
   business_name: 'changing',
-  email: 'eaqpuh6u@example.com',
+  email: 'eAqpUh6u@example.com',
   mobile_phone_number: '573956158117',
   identification_type: 'NIT',
   identification_number: '903978023',
@@ -78,7 +78,7 @@ t.test('links a business customer and answers it in full', async (t) => {
     type: 'BUSINESS',
     status: 'ACTIVE',
     business_name: 'Mi Negocio S.A.S.',
-    email: 'negocio@example.com',
+    email: 'Negocio@Example.COM',
     mobile_phone_number: '+573001112233',
     identification_type: 'NIT',
     identification_number: '123456789',
@@ -299,7 +299,7 @@ t.test('answers 413 for a link body over 1 MiB', async (t) => {
 // ---------------------------------------------------------------------------------------------
 // GET /v1/customers/:customer_id
 
-t.test('answers the docs example customer as reference A §3.7 shows it, email lower-case', async (t) => {
+t.test('answers the docs example customer as reference A §3.7 shows it, email in the docs’ case', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await getCustomer(app, DOCS_CUSTOMER)
   t.equal(res.statusCode, 200)
@@ -521,7 +521,7 @@ t.test('answers 401 missing_token for a list without a token', async (t) => {
 const PATCHABLE: Array<[string, string, string]> = [
   // [field, value sent, value answered]
   ['business_name', 'Nuevo Nombre S.A.S.', 'Nuevo Nombre S.A.S.'],
-  ['email', 'Nuevo.Correo@Example.com', 'nuevo.correo@example.com'],
+  ['email', 'Nuevo.Correo@Example.com', 'Nuevo.Correo@Example.com'],
   ['mobile_phone_number', '+573109998877', '+573109998877'],
   ['identification_number', '111222333', '111222333'],
   ['merchant_category_code', '0742', '0742'],
@@ -555,7 +555,7 @@ t.test('updates every allowed field at once, with the path id in the body', asyn
   t.same(res.json(), {
     ...DOCS_CUSTOMER_BODY,
     business_name: 'changing again',
-    email: 'eaqpuh6u@example.org',
+    email: 'eAqpUh6u@example.org',
     mobile_phone_number: '3956158117',
     identification_number: '903978024',
     merchant_category_code: '5411',
@@ -600,7 +600,7 @@ t.test('accepts an update that keeps the customer’s own NIT and email', async 
   time.advance(1000)
   const res = await patch(app, DOCS_CUSTOMER, { identification_number: '903978023', email: 'EAQPUH6U@example.com' })
   t.equal(res.statusCode, 200)
-  t.match(res.json(), { identification_number: '903978023', email: 'eaqpuh6u@example.com' })
+  t.match(res.json(), { identification_number: '903978023', email: 'EAQPUH6U@example.com' }, 'Contract 2: the email as sent')
   await expectMatchesSpec(t, app, res)
 })
 
@@ -726,4 +726,75 @@ t.test('answers 413 for an update body over 1 MiB', async (t) => {
   expectError(t, res, 413, 'payload_too_large', 'PAYLOAD_TOO_LARGE', 'The request body is too large')
   await expectMatchesSpec(t, app, res)
   t.same((await getCustomer(app, DOCS_CUSTOMER)).json(), DOCS_CUSTOMER_BODY, 'nothing changed')
+})
+
+// ---------------------------------------------------------------------------------------------
+// Contract 2: email case, and the Query Parameters page's filters
+
+t.test('keeps the email’s case on link and update, and compares it without case for uniqueness', async (t) => {
+  const { app } = await buildTestApp(t)
+  const linked = await link(app, { ...linkBody(), email: 'MiXeD@Example.com' })
+  t.equal(linked.statusCode, 200)
+  t.equal((linked.json() as { email: string }).email, 'MiXeD@Example.com')
+  await expectMatchesSpec(t, app, linked)
+  const twin = await link(app, { ...linkBody(), identification_number: '123456780', email: 'mixed@EXAMPLE.COM' })
+  expectError(t, twin, 409, 'already_exists', 'ALREADY_EXISTS', 'A customer with this email already exists')
+  await expectMatchesSpec(t, app, twin)
+  const taken = await patch(app, SECOND_CUSTOMER, { email: 'EAQPUH6U@EXAMPLE.COM' })
+  expectError(t, taken, 409, 'already_exists', 'ALREADY_EXISTS', 'A customer with this email already exists')
+  const docsUpdate = await patch(app, DOCS_CUSTOMER, { id: DOCS_CUSTOMER, business_name: 'changing', email: 'eAqpUh6u@example.com', mobile_phone_number: '573956158117' })
+  t.equal(docsUpdate.statusCode, 200)
+  t.equal((docsUpdate.json() as { email: string }).email, 'eAqpUh6u@example.com', 'the docs’ Update Customer example answers its own string')
+  await expectMatchesSpec(t, app, docsUpdate)
+})
+
+t.test('filters customers by email without case, by mobile and by customer_status', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const [query, expected] of [
+    ['?email=eaqpuh6u@example.com', [DOCS_CUSTOMER]],
+    ['?email=EAQPUH6U@EXAMPLE.COM', [DOCS_CUSTOMER]],
+    ['?email=nobody@example.com', []],
+    ['?mobile=573956158117', [DOCS_CUSTOMER]],
+    ['?mobile=3000000000', []],
+    ['?customer_status=active', [DOCS_CUSTOMER, SECOND_CUSTOMER]],
+    ['?customer_status=INACTIVE', []],
+    ['?customer_status=ACTIVE&email=eAqpUh6u@example.com&mobile=573956158117', [DOCS_CUSTOMER]],
+  ] as const) {
+    const res = await list(app, query)
+    t.equal(res.statusCode, 200, query)
+    t.same(ids(res).sort(), [...expected].sort(), query)
+    await expectMatchesSpec(t, app, res)
+  }
+  const bad = await list(app, '?customer_status=SUSPENDED')
+  expectInvalid(t, bad, "Field 'customer_status' must be one of: ACTIVE, INACTIVE")
+  await expectMatchesSpec(t, app, bad)
+})
+
+t.test('filters customers by creation and update time, bounds inclusive, and answers 400 naming a bad time', async (t) => {
+  const { app } = await buildTestApp(t)
+  // The docs' customer: created 2025-10-09T10:40:27.446Z, updated 2025-10-09T17:19:27.951Z.
+  for (const [query, expected] of [
+    ['?created_from=2025-10-09T10:40:27.446Z&created_to=2025-10-09T10:40:27.446Z', [DOCS_CUSTOMER]],
+    ['?created_at=2025-10-09T10:40:27Z', [DOCS_CUSTOMER]],
+    ['?created_at=2025-10-09T10:40:27.447Z', []],
+    ['?created_from=2025-10-09T10:40:27.447Z&customer_id=' + DOCS_CUSTOMER, []],
+    ['?created_to=2025-10-09T05:40:27-05:00&customer_id=' + DOCS_CUSTOMER, [DOCS_CUSTOMER]],
+    ['?updated_from=2025-10-09T17:19:27.951Z&updated_to=2025-10-09&customer_id=' + DOCS_CUSTOMER, [DOCS_CUSTOMER]],
+    ['?updated_to=2025-10-09T17:19:27.950Z&customer_id=' + DOCS_CUSTOMER, []],
+    ['?created_from=2030-01-01', []],
+  ] as const) {
+    const res = await list(app, query)
+    t.equal(res.statusCode, 200, query)
+    t.same(ids(res), expected, query)
+    await expectMatchesSpec(t, app, res)
+  }
+  for (const field of ['created_at', 'created_from', 'created_to', 'updated_at', 'updated_from', 'updated_to']) {
+    for (const value of ['yesterday', '2025-02-30', '2025-10-09T25:00:00Z', '1760000000']) {
+      const res = await list(app, `?${field}=${value}`)
+      expectInvalid(t, res, `Field '${field}' must be an ISO 8601 date or date-time, such as 2025-10-09 or 2025-10-09T10:40:29.966Z`)
+      await expectMatchesSpec(t, app, res)
+    }
+  }
+  const ignored = await list(app, '?no_such_filter=1&createdFrom=2030-01-01')
+  t.equal(ids(ignored).length, 2, 'undocumented parameters stay ignored')
 })

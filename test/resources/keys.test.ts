@@ -577,3 +577,27 @@ t.test('answers 404 deleting an unknown key, 403 for another entity’s (which s
   await expectMatchesSpec(t, app, text)
   t.equal((await getKey(app, own.id)).statusCode, 200, 'not deleted by the refused request')
 })
+
+t.test('takes the docs’ table form too: key_type and key_value at the top level when key is absent', async (t) => {
+  const { app } = await buildTestApp(t)
+  // https://docs.passportfintech.com/EN/create-keys lists key_type and key_value as top-level parameters.
+  const res = await createKey(app, { account_id: DOCS_ACCOUNT, key_type: 'BCODE', key_value: '0016027228', display_name: 'Pepito Silva' })
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), { status: 'ACTIVE', key: { key_type: 'BCODE', key_value: '0016027228' }, account_id: DOCS_ACCOUNT, display_name: 'Pepito Silva' })
+  t.notOk('key_type' in res.json(), 'answered in the examples’ nested form')
+  await expectMatchesSpec(t, app, res)
+  const mobile = await createKey(app, { account_id: DOCS_ACCOUNT, key_type: 'MOBILE', key_value: '3123185778' })
+  t.match(mobile.json(), { key: { key_type: 'PHONE', key_value: '3123185778' } })
+  const both = await createKey(app, { account_id: DOCS_ACCOUNT, key: { key_type: 'ID', key_value: '36606864' }, key_type: 'PHONE', key_value: '3001112222' })
+  t.match(both.json(), { key: { key_type: 'ID', key_value: '36606864' } }, 'key wins when both forms are sent')
+  for (const [payload, message] of [
+    [{ account_id: DOCS_ACCOUNT, key_type: 'PHONE' }, "Field 'key_value' is required"],
+    [{ account_id: DOCS_ACCOUNT, key_value: '3001112222' }, "Field 'key_type' is required"],
+    [{ account_id: DOCS_ACCOUNT, key_type: 'PHONE', key_value: '123' }, `Field 'key_value' ${RULES.PHONE}`],
+    [{ account_id: DOCS_ACCOUNT, key_type: 'E', key_value: 'a@b.co' }, KEY_TYPE_ENUM.replace("'key.key_type'", "'key_type'")],
+  ] as const) {
+    const bad = await createKey(app, payload)
+    expectInvalid(t, bad, message)
+    await expectMatchesSpec(t, app, bad)
+  }
+})

@@ -220,7 +220,7 @@ t.test('pays the whole available balance and nothing more', async (t) => {
 t.test('answers the receiver owner of an outside bank as one name', async (t) => {
   const { app, admin } = await setup(t)
   const r = await resolution(app, admin, '3101234567')
-  t.not(r.participant.name, 'BANCO COOPERATIVO COOPCENTRAL', 'an unregistered value is at an outside bank')
+  t.not(r.participant.identification_number, '123456789', 'an unregistered value is at an outside bank')
   const res = await pay(app, admin, DOCS_ACCOUNT, r.id, '5.5')
   t.equal(res.statusCode, 200)
   const body = res.json() as PaymentBody
@@ -682,7 +682,7 @@ t.test('answers 400 for a bad list filter', async (t) => {
     ['customer_id=abc', "Field 'customer_id' must be a UUID"],
     ['direction=SIDEWAYS', "Field 'direction' must be one of: OUTBOUND, INBOUND"],
     ['status=DONE', "Field 'status' must be one of: PENDING, PROCESSING, SETTLED, REJECTED"],
-    ['type=ACH', "Field 'type' must be one of: BREB"],
+    ['type=WIRE', "Field 'type' must be one of: BREB, ACH"],
     ['sender_type=PERSON', "Field 'sender_type' must be one of: BUSINESS, INDIVIDUAL"],
   ] as const) {
     const res = await listPayments(app, admin, `?${query}`)
@@ -708,7 +708,7 @@ t.test('settles to an internal receiver of another entity: balances, INBOUND rec
   const { app, time, admin, other } = await setup(t)
   await registerKey(app, other, FOREIGN_ACCOUNT, '3005550001')
   const r = await resolution(app, admin, '3005550001')
-  t.equal(r.participant.name, 'BANCO COOPERATIVO COOPCENTRAL', 'a key registered here resolves to the mock’s bank')
+  t.same(r.participant, { name: '', identification_number: '123456789' }, 'a key registered here resolves to the docs’ participant')
   t.equal((await listPayments(app, other)).statusCode, 404, 'the receiver’s entity has no payments yet')
 
   const res = await pay(app, admin, SMALL_ACCOUNT, r.id, '300.10')

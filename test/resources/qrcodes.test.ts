@@ -47,7 +47,7 @@ interface QrBody {
   vat: Record<string, string>
   inc: Record<string, string>
   tip?: Record<string, string>
-  additional_info: Record<string, string>
+  additional_info?: Record<string, string>
   qr_code_reference: string
   qr_code_data: string
   qr_code_image: string
@@ -147,7 +147,7 @@ t.test('creates a DYNAMIC QR code: the reference B §7.2 object, its payload wri
       tlv('59', 'changing'),
       tlv('60', 'Cartagena'),
       tlv('61', '101010'),
-      tlv('62', tlv('01', 'FAC-1') + tlv('07', 'T1') + tlv('08', '05')),
+      tlv('62', tlv('01', 'FAC-1') + tlv('07', 'T1') + tlv('08', 'COLLECTION')),
       template('80', 'CO.COM.VISI.CANAL', ['01', 'ECOMM']),
       template('81', 'CO.COM.VISI.CIVA', ['01', '02']),
       template('82', 'CO.COM.VISI.IVA', ['01', '100.00']),
@@ -208,7 +208,7 @@ t.test('draws a PNG that a QR decoder from npm reads back to exactly qr_code_dat
   t.equal(bodies[1]?.key.key_value, 'ventas.tienda@example.com.co', 'the key as stored: lower-case')
 })
 
-t.test('creates a STATIC QR code from the required fields: no amount, purpose PURCHASE, a generated P reference', async (t) => {
+t.test('creates a STATIC QR code from the required fields: no amount, no additional_info (no tag 62), a generated P reference', async (t) => {
   const { app } = await buildTestApp(t)
   const keyId = await newKey(app, 'ID', '36606864')
   const res = await createQr(app, qrRequest(keyId))
@@ -222,7 +222,6 @@ t.test('creates a STATIC QR code from the required fields: no amount, purpose PU
     channel: 'POS',
     vat: { vat_type: 'FIXED', vat_value: '0' },
     inc: { inc_type: 'FIXED', inc_value: '0' },
-    additional_info: { transaction_purpose: 'PURCHASE' },
     qr_code_reference: body.qr_code_reference,
     qr_code_data: withCrc(
       [
@@ -231,7 +230,6 @@ t.test('creates a STATIC QR code from the required fields: no amount, purpose PU
         template('49', 'CO.COM.VISI.RED', ['01', 'VISI']),
         tlv('52', '0412') + tlv('53', '170') + tlv('58', 'CO'),
         tlv('59', 'changing') + tlv('60', 'Cartagena') + tlv('61', '101010'),
-        tlv('62', tlv('08', '00')),
         template('80', 'CO.COM.VISI.CANAL', ['01', 'POS']),
         template('81', 'CO.COM.VISI.CIVA', ['01', '02']),
         template('82', 'CO.COM.VISI.IVA', ['01', '0.00']),
@@ -245,7 +243,69 @@ t.test('creates a STATIC QR code from the required fields: no amount, purpose PU
   })
   t.notOk('amount' in body)
   t.notOk('tip' in body)
+  t.notOk('additional_info' in body, 'Contract 2: no additional_info sent, none answered (sandbox observation)')
   await expectMatchesSpec(t, app, res)
+})
+
+t.test('answers no additional_info for a QR made without it: get, list and decode alike (sandbox observation)', async (t) => {
+  const { app } = await buildTestApp(t)
+  const keyId = await newKey(app, 'BCODE', '0016027228')
+  // The request the real sandbox accepted (reference/clients.md §3): MPOS, vat, inc, tip, a reference, no amount or additional_info.
+  const qr = await created(app, qrRequest(keyId, {
+    channel: 'MPOS',
+    vat: { vat_type: 'FIXED', vat_value: '100.00', vat_base_value: '100.00' },
+    inc: { inc_type: 'FIXED', inc_value: '10.00' },
+    tip: { tip_type: 'FIXED', tip_value: '100.00' },
+    qr_code_reference: 'ORDER12345',
+  }))
+  t.notOk('additional_info' in qr)
+  t.notOk(qr.qr_code_data.includes('0808'), 'no tag 62 purpose in the payload')
+  const get = await app.inject({ url: `/v1/qrcodes/${qr.id}`, headers: await bearer(app) })
+  t.equal(get.statusCode, 200)
+  t.notOk('additional_info' in get.json())
+  await expectMatchesSpec(t, app, get)
+  const list = await listQrs(app, `?qr_code_id=${qr.id}`)
+  t.equal(list.statusCode, 200)
+  t.same((list.json() as QrList).qr_codes.map((q) => 'additional_info' in q), [false])
+  await expectMatchesSpec(t, app, list)
+  const decoded = await decodeQr(app, { customer_id: DOCS_CUSTOMER, qr_code_data: qr.qr_code_data })
+  t.equal(decoded.statusCode, 200)
+  t.match(decoded.json(), { status: 'ACTIVE', type: 'STATIC', channel: 'MPOS', acquirer_network_identifier: 'VISI', key: { key_type: 'BCODE' }, merchant: { merchant_country: 'CO' } })
+  t.notOk('additional_info' in decoded.json(), 'the sandbox decode of this request had no additional_info')
+  t.notOk('amount' in decoded.json())
+  await expectMatchesSpec(t, app, decoded)
+  // With additional_info the purpose comes back as a word, and tag 62 is there.
+  const withInfo = await created(app, qrRequest(keyId, { additional_info: { transaction_purpose: '00' } }))
+  t.same(withInfo.additional_info, { transaction_purpose: 'PURCHASE' })
+  t.ok(withInfo.qr_code_data.includes(tlv('62', tlv('08', 'PURCHASE'))), 'the purpose as the docs’ payloads carry it: 62120808PURCHASE')
+})
+
+t.test('takes amount as optional for both types: DYNAMIC without one has no tag 54, STATIC with one encodes it', async (t) => {
+  const { app } = await buildTestApp(t)
+  const keyId = await newKey(app, 'PHONE', '3001234567')
+  const dynamic = await createQr(app, qrRequest(keyId, { type: 'DYNAMIC' }))
+  t.equal(dynamic.statusCode, 200)
+  const dyn = dynamic.json() as QrBody
+  t.equal(dyn.type, 'DYNAMIC')
+  t.notOk('amount' in dyn)
+  t.ok(dyn.qr_code_data.startsWith('000201010212'), 'point of initiation 12')
+  t.notOk(/54[0-9]{2}[0-9.]+5802CO/.test(dyn.qr_code_data), 'no tag 54')
+  await expectMatchesSpec(t, app, dynamic)
+  const decodedDynamic = await decodeQr(app, { customer_id: DOCS_CUSTOMER, qr_code_data: dyn.qr_code_data })
+  t.match(decodedDynamic.json(), { type: 'DYNAMIC' })
+  t.notOk('amount' in decodedDynamic.json())
+
+  const staticRes = await createQr(app, qrRequest(keyId, { type: 'STATIC', amount: { value: '14907', currency: 'COP' } }))
+  t.equal(staticRes.statusCode, 200)
+  const stat = staticRes.json() as QrBody
+  t.equal(stat.type, 'STATIC')
+  t.same(stat.amount, { value: '14907', currency: 'COP' })
+  t.ok(stat.qr_code_data.startsWith('000201010211'), 'point of initiation 11')
+  t.ok(stat.qr_code_data.includes(tlv('54', '14907.00')), 'tag 54')
+  await expectMatchesSpec(t, app, staticRes)
+  const decodedStatic = await decodeQr(app, { customer_id: DOCS_CUSTOMER, qr_code_data: stat.qr_code_data })
+  t.match(decodedStatic.json(), { type: 'STATIC', amount: { value: '14907', currency: 'COP' } })
+  await expectMatchesSpec(t, app, decodedStatic)
 })
 
 t.test('creates QR codes for every key type, STATIC and DYNAMIC, and decode gives back their fields', async (t) => {
@@ -273,7 +333,7 @@ t.test('creates QR codes for every key type, STATIC and DYNAMIC, and decode give
         }),
       )
       t.ok(body.qr_code_data.includes(template('26', 'CO.COM.VISI.LLA', [subTag, keyValue])), `${keyType}: the key in sub-tag ${subTag}`)
-      t.equal(body.qr_code_data.includes(tlv('54', '14907.00')), type === 'DYNAMIC', `${keyType} ${type}: tag 54 only for DYNAMIC`)
+      t.equal(body.qr_code_data.includes(tlv('54', '14907.00')), type === 'DYNAMIC', `${keyType} ${type}: tag 54 only when an amount is sent`)
       const res = await decodeQr(app, { customer_id: DOCS_CUSTOMER, qr_code_data: body.qr_code_data })
       t.equal(res.statusCode, 200)
       t.same(res.json(), payloadFields(body), `${keyType} ${type}: decode gives the QR object's fields`)
@@ -300,13 +360,12 @@ t.test('answers 400 with the sandbox’s messages when vat or inc is missing, be
   await expectMatchesSpec(t, app, res)
 })
 
-t.test('answers 400 for an amount on STATIC, none on DYNAMIC, zero, a JSON number or one too long for tag 54', async (t) => {
+t.test('answers 400 for a zero amount, a JSON number or one too long for tag 54', async (t) => {
   const { app } = await buildTestApp(t)
   const keyId = await newKey(app, 'PHONE', '3001234567')
   const cases: Array<[Record<string, unknown>, string]> = [
-    [{ type: 'DYNAMIC' }, "Field 'amount' is required"],
-    [{ type: 'STATIC', amount: { value: '1000', currency: 'COP' } }, "Field 'amount' is not allowed on a STATIC QR code: the payer enters the amount (use type DYNAMIC)"],
-    [{ type: 'DYNAMIC', amount: { value: '0', currency: 'COP' } }, "Field 'amount.value' must be greater than zero"],
+    [{ type: 'DYNAMIC', amount: { value: '0', currency: 'COP' } }, "Field 'amount.value' must be greater than 0"],
+    [{ type: 'STATIC', amount: { value: '0.00', currency: 'COP' } }, "Field 'amount.value' must be greater than 0"],
     [{ type: 'DYNAMIC', amount: { value: 1000, currency: 'COP' } }, "Field 'amount.value' must be a string"],
     [{ type: 'DYNAMIC', amount: { value: '10.005', currency: 'COP' } }, 'Field \'amount.value\' must be a decimal string with at most two decimals, such as "1000" or "5000.50"'],
     [{ type: 'DYNAMIC', amount: { value: '1000', currency: 'USD' } }, "Field 'amount.currency' must be one of: COP"],
@@ -399,10 +458,11 @@ t.test('answers 400 when additional_info does not fit tag 62’s 99 characters',
   const keyId = await newKey(app, 'PHONE', '3001234567')
   const label = 'x'.repeat(25)
   const res = await createQr(app, qrRequest(keyId, { additional_info: { invoice_number: label, store_label: label, terminal_label: label, customer_label: label } }))
-  expectInvalid(t, res, "Fields of 'additional_info' take 122 characters in the QR's additional data (EMVCo tag 62), which holds at most 99: send fewer or shorter labels")
+  expectInvalid(t, res, "Fields of 'additional_info' take 128 characters in the QR's additional data (EMVCo tag 62), which holds at most 99: send fewer or shorter labels")
   await expectMatchesSpec(t, app, res)
-  const fits = await created(app, qrRequest(keyId, { additional_info: { invoice_number: label, store_label: label, terminal_label: label, loyalty_label: '12' } }))
-  const tag62 = tlv('01', label) + tlv('03', label) + tlv('04', '12') + tlv('07', label) + tlv('08', '00')
+  // 62-08 holds the purpose's word (PURCHASE: 12 characters with its id and length).
+  const fits = await created(app, qrRequest(keyId, { additional_info: { invoice_number: label, store_label: label, terminal_label: label.slice(0, 19), loyalty_label: '12' } }))
+  const tag62 = tlv('01', label) + tlv('03', label) + tlv('04', '12') + tlv('07', label.slice(0, 19)) + tlv('08', 'PURCHASE')
   t.equal(tag62.length, 99)
   t.ok(fits.qr_code_data.includes(tlv('62', tag62)), 'exactly 99 characters fit')
 })
@@ -784,4 +844,22 @@ t.test('decode validates the body and the payload, then checks the customer: 404
   res = await decodeQr(app, { customer_id: FOREIGN_CUSTOMER, qr_code_data: DOCS_STATIC }, 'other')
   t.equal(res.statusCode, 200, 'the other entity decodes for its own customer')
   await expectMatchesSpec(t, app, res)
+})
+
+t.test('keeps a QR made without additional_info that way through a state export and import', async (t) => {
+  const { app } = await buildTestApp(t)
+  const keyId = await newKey(app, 'PHONE', '3001234567')
+  const qr = await created(app, qrRequest(keyId))
+  t.notOk('additional_info' in qr)
+  const exported = await app.inject({ url: '/_mock/state' })
+  t.equal(exported.statusCode, 200)
+  const row = (exported.json() as { qr_codes: Array<{ id: string; body: { additional_info: unknown } }> }).qr_codes.find((q) => q.id === qr.id)
+  t.equal(row?.body.additional_info, null, 'stored as null: no tag 62')
+  const imported = await app.inject({ method: 'PUT', url: '/_mock/state', payload: exported.json() as object })
+  t.equal(imported.statusCode, 204, imported.body)
+  const read = await app.inject({ url: `/v1/qrcodes/${qr.id}`, headers: await bearer(app) })
+  t.equal(read.statusCode, 200)
+  t.notOk('additional_info' in read.json())
+  t.equal((read.json() as QrBody).qr_code_data, qr.qr_code_data)
+  await expectMatchesSpec(t, app, read)
 })

@@ -438,6 +438,10 @@ t.test('lists both types, oldest first, and filters by every parameter of refere
     ['account_type=savings', [achDocs]],
     ['account_type=ORDINARY', []],
     [`type=ACH&customer_id=${SECOND_CUSTOMER}`, [achSecond]],
+    // Docs #30's example values: the owner's type; only ACH recipients have one until resolved.
+    ['type=INDIVIDUAL', [achDocs]],
+    ['type=business', [achSecond]],
+    [`type=BUSINESS&customer_id=${DOCS_CUSTOMER}`, []],
     ['order_params.order_direction=DESC', [brebSecond, achSecond, achDocs, brebDocs]],
     ['page_params.page_size=3&page_params.page_number=2', [brebSecond]],
     ['page_size=2&page_number=3', []],
@@ -469,7 +473,7 @@ t.test('lists the same bodies as the single lookups', async (t) => {
 t.test('answers 400 for a bad list filter', async (t) => {
   const { app } = await buildTestApp(t)
   const cases: [string, string][] = [
-    ['type=SWIFT', "Field 'type' must be one of: BREB, ACH"],
+    ['type=SWIFT', "Field 'type' must be one of: BREB, ACH, INDIVIDUAL, BUSINESS"],
     ['customer_id=42', "Field 'customer_id' must be a UUID"],
     ['recipient_id=x', "Field 'recipient_id' must be a UUID"],
     ['account_type=CURRENT', "Field 'account_type' must be one of: LOW_VALUE, ORDINARY, CHECKING, SAVINGS, INCLUSIVE_LOW_VALUE"],
@@ -636,4 +640,16 @@ t.test('answers 404 for resolving an unknown recipient and 403 for another entit
   t.equal(own.statusCode, 200, 'its own entity resolves it')
   t.match(own.json(), { customer_id: OTHER_CUSTOMER })
   await expectMatchesSpec(t, app, own)
+})
+
+t.test('saves a Bre-B recipient from the docs’ table form: key_type (MOBILE) and key_value at the top level', async (t) => {
+  const { app } = await buildTestApp(t)
+  // https://docs.passportfintech.com/EN/create-recipient: the table lists key_type (ID, MOBILE, EMAIL, ALPHA, BCODE) and key_value flat.
+  const res = await createBreb(app, { customer_id: DOCS_CUSTOMER, key_type: 'MOBILE', key_value: '3975999158', alias: 'Pepito SAS5' })
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), { customer_id: DOCS_CUSTOMER, type: 'BREB', key: { key_type: 'PHONE', key_value: '3975999158' }, alias: 'Pepito SAS5' })
+  await expectMatchesSpec(t, app, res)
+  const half = await createBreb(app, { customer_id: DOCS_CUSTOMER, key_type: 'PHONE' })
+  expectInvalid(t, half, "Field 'key_value' is required")
+  await expectMatchesSpec(t, app, half)
 })

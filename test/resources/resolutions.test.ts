@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { INTERNAL_PARTICIPANT } from '../../src/resources/resolutions/directory.js'
 import { type ClientName, bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectError, expectInvalid, expectBodyParsingErrors } from '../helpers/errors.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
 
+// Contract 2: the mock's own keys answer the docs' participant and node (https://docs.passportfintech.com/EN/resolve-recipient).
+const INTERNAL_PARTICIPANT = { name: '', identification_number: '123456789' }
 const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
 const SECOND_CUSTOMER = 'a9326341-40e6-497e-b44a-72c49a2c3910'
 /** The other entity's customer and account (CONTRACT §6). */
@@ -87,6 +88,7 @@ t.test('resolves a key registered in the other entity to that customer, its acco
   t.same(body, {
     id: body.id,
     resolution_id: body.id,
+    type: 'BREB',
     customer_id: DOCS_CUSTOMER,
     key,
     owner: {
@@ -320,7 +322,9 @@ t.test('validates a registered key: MATCH or NO_MATCH for each block sent, and o
     [{ key, owner: { ...rightOwner, identification_number: '000000000' } }, { key: 'MATCH', owner: 'NO_MATCH' }],
     [{ key, owner: { type: 'INDIVIDUAL' } }, { key: 'MATCH', owner: 'NO_MATCH' }],
     [{ key, participant: INTERNAL_PARTICIPANT }, { key: 'MATCH', participant: 'MATCH' }],
-    [{ key, participant: { identification_number: '123456789' } }, { key: 'MATCH', participant: 'NO_MATCH' }],
+    [{ key, participant: { identification_number: '123456789' } }, { key: 'MATCH', participant: 'MATCH' }],
+    [{ key, participant: { name: '', identification_number: '123456789' } }, { key: 'MATCH', participant: 'MATCH' }],
+    [{ key, participant: { identification_number: '890203088' } }, { key: 'MATCH', participant: 'NO_MATCH' }],
     [{ key, account }, { key: 'MATCH', account: 'MATCH' }],
     [{ key, account: { account_number: `${account.account_number}9` } }, { key: 'MATCH', account: 'NO_MATCH' }],
     [
@@ -375,4 +379,24 @@ t.test('answers 400 naming the field for a malformed validate-key body', async (
     expectInvalid(t, res, message)
     await expectMatchesSpec(t, app, res)
   }
+})
+
+t.test('answers type BREB and the docs’ participant and node on resolve-key and on a recipient’s resolve alike (Contract 2)', async (t) => {
+  const { app } = await buildTestApp(t)
+  const key = { key_type: 'PHONE', key_value: '3975999158' }
+  await registerKey(app, DOCS_ACCOUNT, key)
+  const direct = await resolveKey(app, { customer_id: DOCS_CUSTOMER, key })
+  t.equal(direct.statusCode, 200)
+  t.match(direct.json(), { type: 'BREB', participant: { name: '', identification_number: '123456789' }, receptor_node: 'VIS' })
+  await expectMatchesSpec(t, app, direct)
+  const headers = await bearer(app)
+  const recipient = await app.inject({ method: 'POST', url: '/v1/recipients/breb', headers, payload: { customer_id: DOCS_CUSTOMER, key, alias: 'Pepito SAS5' } })
+  t.equal(recipient.statusCode, 200)
+  const viaRecipient = await app.inject({ method: 'POST', url: `/v1/recipients/${(recipient.json() as { id: string }).id}/resolve`, headers })
+  t.equal(viaRecipient.statusCode, 200)
+  t.match(viaRecipient.json(), { type: 'BREB', participant: { name: '', identification_number: '123456789' }, receptor_node: 'VIS' })
+  await expectMatchesSpec(t, app, viaRecipient)
+  const outside = await resolveKey(app, { customer_id: DOCS_CUSTOMER, key: { key_type: 'PHONE', key_value: '3123185778' } })
+  t.match(outside.json(), { type: 'BREB', receptor_node: 'BRB' }, 'a key at an outside bank keeps its bank and node')
+  t.not((outside.json() as { participant: { identification_number: string } }).participant.identification_number, '123456789')
 })

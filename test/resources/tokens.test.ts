@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import { secretsEqual } from '../../src/core/secrets.js'
 import { TokensService } from '../../src/resources/tokens/tokens.service.js'
 import { accessToken, bearer, CLIENTS } from '../helpers/auth.js'
-import { CONTRACT_SCOPES } from '../helpers/contract-scopes.js'
+import { CONTRACT_SCOPES, DOCUMENTED_SCOPES } from '../helpers/contract-scopes.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
 
@@ -20,6 +20,8 @@ const DAY_MS = 86_400_000
 const ALL_ROUTE_SCOPES = CONTRACT_SCOPES
 // "The read-only client has every `*.get` and `*.list.get` scope above, nothing else."
 const READ_ROUTE_SCOPES = ALL_ROUTE_SCOPES.filter((s) => s.endsWith('.get'))
+// Contract 2: the full-access client shows the docs' example scopes too (iam.*, paas.core.webhooks.*).
+const FULL_ACCESS_SCOPES = [...new Set([...DOCUMENTED_SCOPES, ...ALL_ROUTE_SCOPES])]
 
 const ERROR_FIELDS = ['code', 'http_code', 'message', 'resource', 'trace_id', 'type', 'url']
 
@@ -66,8 +68,9 @@ t.test('issues a token for a JSON body with every field the contract names', asy
   t.equal(body.expires_in, 86400)
   t.match(res.body, /"expires_in":86400[,}]/, 'expires_in is a JSON integer, not a string')
   t.match(body.token_id, UUID)
-  t.same(sorted(body.scopes), sorted(ALL_ROUTE_SCOPES), 'every scope, expanded')
-  t.notOk((body.scopes as string[]).some((s) => s.includes('*')), 'no wildcard is shown')
+  t.same(sorted(body.scopes), sorted(FULL_ACCESS_SCOPES), 'every route scope and every scope of the docs’ example, expanded')
+  t.same((body.scopes as string[]).filter((s) => s.includes('*')), ['iam.mfa.*'], 'no wildcard but the one the docs’ example shows')
+  t.same((body.scopes as string[]).filter((s) => DOCUMENTED_SCOPES.includes(s)), DOCUMENTED_SCOPES, 'the documented scopes in the docs’ order')
   t.same(body.roles, ['ENTITY_ADMIN'])
   t.equal(body.account_id, DEFAULT_ENTITY, "account_id is the entity's id")
   t.equal(body.created_at, '2026-02-01T08:30:15.123Z', "created_at is the mock clock's time")
@@ -259,8 +262,10 @@ t.test('uses a TOKEN_TTL_SECONDS override for expires_in, expires_at and expiry'
   await expectMatchesSpec(t, app, res)
   const { access_token, token_id } = res.json()
   const info = await app.inject({ url: `${TOKENS}/${token_id}`, headers: auth(access_token) })
-  t.match(info.json(), { status: 'ACTIVE', created_at: START, expires_at: '2026-01-15T12:01:00.000Z' })
+  t.match(info.json(), { status: 'ACTIVE', created_at: START, expires_in: 60, expires_at: '2026-01-15T12:01:00.000Z' })
   time.advance(59_000)
+  const later = await app.inject({ url: `${TOKENS}/${token_id}`, headers: auth(access_token) })
+  t.match(later.json(), { status: 'ACTIVE', expires_in: 1 }, 'expires_in read back: the seconds left')
   t.equal((await app.inject({ url: TOKENS, headers: auth(access_token) })).statusCode, 200, 'valid at 59 s')
   time.advance(2_000)
   const expired = await app.inject({ url: TOKENS, headers: auth(access_token) })
@@ -271,7 +276,7 @@ t.test('answers 401 token_revoked for a revoked token', async (t) => {
   const { app } = await buildTestApp(t)
   const { access_token, token_id } = await issueFor(app, 'admin')
   const del = await app.inject({ method: 'DELETE', url: `${TOKENS}/${token_id}`, headers: auth(access_token) })
-  t.equal(del.statusCode, 204)
+  t.equal(del.statusCode, 200)
   const res = await app.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers: auth(access_token) })
   t.equal(res.statusCode, 401)
   t.match(res.json(), { code: 'token_revoked', type: 'UNAUTHENTICATED', http_code: 401 })
@@ -330,6 +335,7 @@ t.test("lists every token of the caller's entity, never another entity's, never 
         grant_flow: 'GRANT_FLOW_CLIENT_CREDENTIALS',
         status: 'ACTIVE',
         created_at: '2026-01-15T12:00:00.000Z',
+        expires_in: 86398,
         expires_at: '2026-01-16T12:00:00.000Z',
       },
       {
@@ -340,12 +346,13 @@ t.test("lists every token of the caller's entity, never another entity's, never 
         grant_flow: 'GRANT_FLOW_CLIENT_CREDENTIALS',
         status: 'ACTIVE',
         created_at: '2026-01-15T12:00:01.000Z',
+        expires_in: 86399,
         expires_at: '2026-01-16T12:00:01.000Z',
       },
     ],
     pagination_info: { total_elements: 2, total_pages: 1, current_page: 1, first_request_timestamp: '2026-01-15T12:00:02.000Z' },
   })
-  t.same(sorted(res.json().tokens[0].scopes), sorted(ALL_ROUTE_SCOPES))
+  t.same(sorted(res.json().tokens[0].scopes), sorted(FULL_ACCESS_SCOPES))
   t.same(sorted(res.json().tokens[1].scopes), sorted(READ_ROUTE_SCOPES))
   t.notOk(res.body.includes(admin.access_token) || res.body.includes(reader.access_token), 'no access token in the list')
   t.notOk(res.body.includes(other.token_id), "the other entity's token is not listed")
@@ -368,12 +375,14 @@ t.test('lists ACTIVE, EXPIRED and REVOKED tokens alike', async (t) => {
   const lister = await issueFor(app, 'admin')
   const revoked = await issueFor(app, 'readonly')
   const del = await app.inject({ method: 'DELETE', url: `${TOKENS}/${revoked.token_id}`, headers: auth(lister.access_token) })
-  t.equal(del.statusCode, 204)
+  t.equal(del.statusCode, 200)
 
   const res = await app.inject({ url: TOKENS, headers: auth(lister.access_token) })
   t.equal(res.statusCode, 200)
   const statuses = Object.fromEntries(res.json().tokens.map((x: { token_id: string; status: string }) => [x.token_id, x.status]))
   t.same(statuses, { [expired.token_id]: 'EXPIRED', [lister.token_id]: 'ACTIVE', [revoked.token_id]: 'REVOKED' })
+  const left = Object.fromEntries(res.json().tokens.map((x: { token_id: string; expires_in: number }) => [x.token_id, x.expires_in]))
+  t.same(left, { [expired.token_id]: 0, [lister.token_id]: 3600, [revoked.token_id]: 0 }, 'expires_in: 0 once expired or revoked')
   t.equal(res.json().pagination_info.total_elements, 3)
   await expectMatchesSpec(t, app, res)
 })
@@ -485,6 +494,7 @@ t.test('retrieves one token of the entity', async (t) => {
     grant_flow: 'GRANT_FLOW_CLIENT_CREDENTIALS',
     status: 'ACTIVE',
     created_at: START,
+    expires_in: 86395,
     expires_at: '2026-01-16T12:00:00.000Z',
   })
   t.same(sorted(res.json().scopes), sorted(READ_ROUTE_SCOPES))
@@ -515,14 +525,15 @@ t.test("answers 403 forbidden for another entity's token", async (t) => {
 
 // ---------------------------------------------------------------- DELETE /v1/iam/oauth/tokens/:token_id
 
-t.test('revokes a token: 204 with an empty body, then REVOKED', async (t) => {
+t.test('revokes a token: 200 with no body, as the revoke page says (EN and ES), then REVOKED', async (t) => {
   const { app, time } = await buildTestApp(t)
   const victim = await issueFor(app, 'readonly')
   const headers = await bearer(app)
   time.advance(1000)
   const res = await app.inject({ method: 'DELETE', url: `${TOKENS}/${victim.token_id}`, headers })
-  t.equal(res.statusCode, 204)
+  t.equal(res.statusCode, 200)
   t.equal(res.body, '')
+  t.notOk(res.headers['content-type'], 'no body, no media type')
   await expectMatchesSpec(t, app, res)
   const info = await app.inject({ url: `${TOKENS}/${victim.token_id}`, headers })
   t.match(info.json(), { token_id: victim.token_id, status: 'REVOKED' })
@@ -530,7 +541,7 @@ t.test('revokes a token: 204 with an empty body, then REVOKED', async (t) => {
   await expectError(t, app, use, 401, 'token_revoked', 'UNAUTHENTICATED')
 })
 
-t.test('revokes an expired token with 204', async (t) => {
+t.test('revokes an expired token with 200', async (t) => {
   const { app, time } = await buildTestApp(t)
   const old = await issueFor(app, 'admin')
   time.advance(DAY_MS + 1000)
@@ -538,20 +549,21 @@ t.test('revokes an expired token with 204', async (t) => {
   const before = await app.inject({ url: `${TOKENS}/${old.token_id}`, headers })
   t.match(before.json(), { status: 'EXPIRED' })
   const res = await app.inject({ method: 'DELETE', url: `${TOKENS}/${old.token_id}`, headers })
-  t.equal(res.statusCode, 204)
+  t.equal(res.statusCode, 200)
   t.equal(res.body, '')
   await expectMatchesSpec(t, app, res)
   const after = await app.inject({ url: `${TOKENS}/${old.token_id}`, headers })
   t.match(after.json(), { status: 'REVOKED' })
 })
 
-t.test('answers 409 invalid_state when the token is already revoked', async (t) => {
+t.test('answers 404 token_not_found when the token is already revoked (the revoke page: "does not exist or was already revoked")', async (t) => {
   const { app } = await buildTestApp(t)
   const victim = await issueFor(app, 'admin')
   const headers = await bearer(app)
-  t.equal((await app.inject({ method: 'DELETE', url: `${TOKENS}/${victim.token_id}`, headers })).statusCode, 204)
+  t.equal((await app.inject({ method: 'DELETE', url: `${TOKENS}/${victim.token_id}`, headers })).statusCode, 200)
   const again = await app.inject({ method: 'DELETE', url: `${TOKENS}/${victim.token_id}`, headers })
-  await expectError(t, app, again, 409, 'invalid_state', 'FAILED_PRECONDITION')
+  await expectError(t, app, again, 404, 'token_not_found', 'NOT_FOUND')
+  t.equal(again.json().message, 'The token does not exist or was already revoked')
 })
 
 t.test('answers 404 token_not_found when revoking an unknown token', async (t) => {
@@ -569,7 +581,7 @@ t.test("answers 403 forbidden when revoking another entity's token, and leaves i
   t.equal(use.statusCode, 200, "the other entity's token still works")
 })
 
-t.test('answers 400 when a body token_id differs from the path, 204 when it matches', async (t) => {
+t.test('answers 400 when a body token_id differs from the path, 200 when it matches', async (t) => {
   const { app } = await buildTestApp(t)
   const victim = await issueFor(app, 'admin')
   const headers = await bearer(app)
@@ -580,7 +592,7 @@ t.test('answers 400 when a body token_id differs from the path, 204 when it matc
   const still = await app.inject({ url: `${TOKENS}/${victim.token_id}`, headers })
   t.match(still.json(), { status: 'ACTIVE' }, 'a 400 revokes nothing')
   const matches = await app.inject({ method: 'DELETE', url: `${TOKENS}/${victim.token_id}`, headers, payload: { token_id: victim.token_id } })
-  t.equal(matches.statusCode, 204)
+  t.equal(matches.statusCode, 200)
   t.equal(matches.body, '')
   await expectMatchesSpec(t, app, matches)
 })
@@ -590,7 +602,7 @@ t.test('revokes with Content-Type: application/json and an empty body', async (t
   const victim = await issueFor(app, 'admin')
   const headers = await bearer(app)
   const res = await app.inject({ method: 'DELETE', url: `${TOKENS}/${victim.token_id}`, headers: { ...headers, 'content-type': 'application/json' }, payload: '' })
-  t.equal(res.statusCode, 204)
+  t.equal(res.statusCode, 200)
   t.equal(res.body, '')
   await expectMatchesSpec(t, app, res)
   const info = await app.inject({ url: `${TOKENS}/${victim.token_id}`, headers })

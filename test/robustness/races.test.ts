@@ -278,7 +278,7 @@ for (const kind of ['inject', 'http'] as const) {
     const final = (won.json() as { status: string }).status
     t.ok(final === 'SETTLED' || final === 'REJECTED', `the winner moved it (${final})`)
     const lost = answers.find((r) => r.statusCode === 409) as LightMyRequestResponse
-    expectError(t, lost, 409, 'invalid_state', 'FAILED_PRECONDITION', `The payment is ${final}: only PROCESSING payments move`, '_mock')
+    expectError(t, lost, 409, 'invalid_state', 'FAILED_PRECONDITION', `The payment is ${final}: only PROCESSING (Bre-B) and PENDING (ACH) payments move`, '_mock')
     await expectMatchesSpec(t, app, lost)
     const small = before.get(SMALL_ACCOUNT) as Balance
     const zero = before.get(ZERO_ACCOUNT) as Balance

@@ -200,6 +200,8 @@ t.test('another entity can neither read nor change the objects of an entity thro
     ['/v1/recipients/breb', { customer_id: FOREIGN_CUSTOMER, key: { key_type: 'PHONE', key_value: '3001234568' } }, 'recipients'],
     ['/v1/payments/breb', { account_id: DOCS_ACCOUNT, resolution_id: foreign.resolution_id, amount: { value: '1', currency: 'COP' } }, 'payments'],
     ['/v1/payments/breb/confirm', { id: foreign.payment_id }, 'payments'],
+    ['/v1/payments/ach', { account_id: DOCS_ACCOUNT, recipient_id: foreign.ach_recipient_id, amount: { value: '1', currency: 'COP' } }, 'payments'],
+    ['/v1/payments/ach', { account_id: FOREIGN_ACCOUNT, recipient_id: foreign.ach_recipient_id, amount: { value: '1', currency: 'COP' } }, 'payments'],
   ]
   for (const [url, payload, resource] of bodyCases) {
     const res = await app.inject({ method: 'POST', url, headers: admin, payload })

@@ -1,4 +1,4 @@
-import { startPassportMock } from 'passport-mock/testing'
+import { startPassportMock } from 'passport-paas-mock/testing'
 import t from 'tap'
 
 // The README's example: what a Passport integrator writes, against the package as published.

@@ -202,9 +202,9 @@ t.test('after close no handle keeps the process alive', async (t) => {
   t.ok(run.ms < 10000, `exited within 10 s (${Math.round(run.ms)} ms)`)
 })
 
-t.test('a consumer imports it as passport-mock/testing through the package’s exports', async (t) => {
+t.test('a consumer imports it as passport-paas-mock/testing through the package’s exports', async (t) => {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> }
-  t.equal(pkg.name, 'passport-mock')
+  t.equal(pkg.name, 'passport-paas-mock')
   t.equal(pkg.exports['./testing'], './dist/testing.js')
   t.ok(existsSync(join(PACKAGE_ROOT, 'dist', 'testing.js')), 'the build exists (npm test builds first)')
   t.ok(existsSync(join(PACKAGE_ROOT, 'dist', 'testing.d.ts')), 'with its type declarations')
@@ -212,11 +212,11 @@ t.test('a consumer imports it as passport-mock/testing through the package’s e
   const dir = mkdtempSync(join(tmpdir(), 'passport-mock-consumer-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   mkdirSync(join(dir, 'node_modules'))
-  symlinkSync(PACKAGE_ROOT, join(dir, 'node_modules', 'passport-mock'), 'dir')
+  symlinkSync(PACKAGE_ROOT, join(dir, 'node_modules', 'passport-paas-mock'), 'dir')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   writeFileSync(
     join(dir, 'consumer.js'),
-    `import { startPassportMock } from 'passport-mock/testing'
+    `import { startPassportMock } from 'passport-paas-mock/testing'
 const mock = await startPassportMock()
 const res = await fetch(mock.url + '/v1/iam/oauth/tokens', { method: 'POST', headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ client_id: mock.clientId, client_secret: mock.clientSecret, grant_type: 'client_credentials' }) })

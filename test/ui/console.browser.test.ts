@@ -5,6 +5,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import t from 'tap'
 import { PACKAGE_ROOT } from '../../src/config.js'
 import { startPassportMock } from '../../src/testing.js'
+import { startReceiver } from '../helpers/webhooks.js'
 
 // Issue 6: the QA console in a real browser, the machine's Debian Chromium (.ci/run installs it).
 // Outside CI the test skips when no browser can start; with CI=true that is a failure.
@@ -123,6 +124,34 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
   t.equal(await paymentRow.getAttribute('class'), 'changed', 'the row that changed is highlighted')
   t.equal(await paymentRow.locator('[data-testid="payment-settle"]').count(), 0, 'no settle button once SETTLED')
 
+  // 3b. An ACH payment is PENDING (ACH_SETTLEMENT_DELAY_MS, 30 s), shown with its rail, and rejected from the page (R03, the ACH default).
+  const recipient = await json(
+    await fetch(`${mock.url}/v1/recipients/ach`, {
+      method: 'POST',
+      headers: v1,
+      body: JSON.stringify({
+        customer_id: DOCS_CUSTOMER,
+        owner: { type: 'BUSINESS', business_name: 'Proveedor SAS', identification_type: 'NIT', identification_number: '900123456' },
+        account: { account_type: 'CHECKING', account_number: '1234567890', bank_name: 'BANCO DE OCCIDENTE' },
+      }),
+    }),
+  )
+  const ach = await json(
+    await fetch(`${mock.url}/v1/payments/ach`, {
+      method: 'POST',
+      headers: v1,
+      body: JSON.stringify({ account_id: DOCS_ACCOUNT, recipient_id: recipient.id, amount: { value: '20', currency: 'COP' } }),
+    }),
+  )
+  t.equal(ach.status, 'PENDING')
+  const achRow = page.locator(`[data-testid="payment-row"][data-id="${ach.id}"]`)
+  await achRow.waitFor(WAIT)
+  t.equal(await achRow.locator('[data-testid="payment-type"]').textContent(), 'ACH')
+  t.equal(await achRow.locator('[data-testid="payment-status"]').textContent(), 'PENDING')
+  await achRow.locator('[data-testid="payment-reject"]').click()
+  await achRow.locator('[data-testid="payment-status"]', { hasText: 'REJECTED' }).waitFor(WAIT)
+  t.match(await achRow.textContent(), /R03/, 'rejected with the ACH default code')
+
   // 4. A fault rule added in the page fails the next matching request, and the journal shows it.
   await byTestId('tab-faults').click()
   await byTestId('fault-method').selectOption('GET')
@@ -161,6 +190,24 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
   await page.reload()
   await page.locator('[data-testid="request-row"]').first().waitFor(WAIT)
   t.ok(await byTestId('token-form').isHidden(), 'no second token prompt after a reload')
+
+  // 6. Payment authorization: set the default entity's callback in the page, see an attempt.
+  const callback = await startReceiver(t, () => ({ status: 200, body: '{"accept": true}' }))
+  await byTestId('tab-webhooks').click()
+  await page.locator('#panel-webhooks summary', { hasText: 'Set an entity’s callback' }).click()
+  await page.locator('[data-testid="authorization-entity"] option', { hasText: 'Passport Mock Default Entity' }).waitFor({ state: 'attached', ...WAIT })
+  await byTestId('authorization-entity').selectOption({ label: 'Passport Mock Default Entity' })
+  await page.locator('#authorization-form input[name="url"]').fill(callback.url)
+  await page.locator('#authorization-form input[name="secret"]').fill('console-secret')
+  await page.locator('#authorization-form button[type="submit"]').click()
+  await page.locator('[data-testid="authorization-row"]', { hasText: callback.url }).waitFor(WAIT)
+  const inbound = await json(
+    await fetch(`${mock.url}/_mock/simulations/inbound-payment`, { method: 'POST', headers: admin, body: JSON.stringify({ account_id: DOCS_ACCOUNT, amount: { value: '1', currency: 'COP' } }) }),
+  )
+  t.equal(inbound.status, 'PROCESSING', 'the inbound payment waits for the callback set in the page')
+  const attempt = page.locator('[data-testid="authorization-attempt-row"]', { hasText: inbound.id })
+  await attempt.waitFor(WAIT)
+  t.match(await attempt.textContent(), /200 accept: true.*approved/, 'the attempt shows the answer and the decision')
 
   t.same(pageErrors, [], 'no script error in the page')
 })

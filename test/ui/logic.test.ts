@@ -2,11 +2,14 @@ import t from 'tap'
 import {
   adminHeaders,
   asksForAdminToken,
+  canSettle,
   CLOCK_STEPS,
   createdObjects,
   customersOf,
   customSeedDocument,
   decimalFromMinor,
+  authorizationAnswer,
+  authorizationDecision,
   deliveryOutcome,
   describeError,
   describeFaultEffect,
@@ -23,6 +26,7 @@ import {
   minorFromDecimal,
   parseAmount,
   pickDefaultEntity,
+  receiverLabel,
   statusChanges,
   statusClass,
   type AccountView,
@@ -207,6 +211,19 @@ t.test('highlights payments whose status moved since the last poll, not new ones
   t.equal(seen.get('b'), 'REJECTED')
 })
 
+t.test('offers Settle and Reject on PROCESSING (Bre-B) and PENDING (ACH) payments only', async (t) => {
+  t.same(
+    ['PROCESSING', 'PENDING', 'SETTLED', 'REJECTED'].map(canSettle),
+    [true, true, false, false],
+  )
+})
+
+t.test('names the receiver by its Bre-B key, or by bank and account number for ACH', async (t) => {
+  t.equal(receiverLabel({ receiver: { key: { key_type: 'PHONE', key_value: '3001234567' } } }), 'PHONE 3001234567')
+  t.equal(receiverLabel({ receiver: { account: { account_number: '1234567890', bank_name: 'BANCO DE BOGOTA' } } }), 'BANCO DE BOGOTA 1234567890')
+  t.equal(receiverLabel({}), '')
+})
+
 t.test('builds the inbound simulation body with the amount as a string', async (t) => {
   t.same(inboundPaymentBody({ accountId: ' 6c23f053-0e1a-46b4-b902-97ba47e351bc ', amount: '1500.5', senderName: '' }), {
     body: { account_id: '6c23f053-0e1a-46b4-b902-97ba47e351bc', amount: { value: '1500.50', currency: 'COP' } },
@@ -269,4 +286,15 @@ t.test('shows a delivery attempt’s status, or why none came', async (t) => {
   t.same(deliveryOutcome({ ...base, status: 500 }), { text: '500', cls: 's5xx' })
   t.same(deliveryOutcome({ ...base, status: null, error: 'ECONNREFUSED' }), { text: 'no answer: ECONNREFUSED', cls: 's5xx' })
   t.same(deliveryOutcome({ ...base, status: null }), { text: 'no answer', cls: 's5xx' })
+})
+
+t.test('shows a callback attempt’s answer, why it did not count, or why none came, and its decision', async (t) => {
+  const base = { payment_id: 'p', entity_id: 'e', url: 'http://127.0.0.1:9/authorize', attempt: 1, response: null, duration_ms: 12, at: '2026-01-15T12:00:00.000Z' }
+  t.same(authorizationAnswer({ ...base, status: 200, accept: true, decision: 'approved' }), { text: '200 accept: true', cls: 's2xx' })
+  t.same(authorizationAnswer({ ...base, status: 200, accept: false, decision: 'rejected' }), { text: '200 accept: false', cls: 's2xx' })
+  t.same(authorizationAnswer({ ...base, status: 200, accept: null, error: 'Malformed answer', decision: 'rejected' }), { text: '200: Malformed answer', cls: 's4xx' }, 'a 200 that did not count is not green')
+  t.same(authorizationAnswer({ ...base, status: 500, accept: null, error: 'HTTP 500', decision: 'approved' }), { text: '500: HTTP 500', cls: 's5xx' })
+  t.same(authorizationAnswer({ ...base, status: null, accept: null, error: 'No answer in 3000 ms', decision: 'rejected' }), { text: 'no answer: No answer in 3000 ms', cls: 's5xx' })
+  t.equal(authorizationDecision({ ...base, status: 200, accept: true, decision: null }), 'already decided')
+  t.equal(authorizationDecision({ ...base, status: 200, accept: true, decision: 'approved' }), 'approved')
 })

@@ -15,7 +15,7 @@ export async function clockRoutes(fastify: FastifyInstance, { services }: { serv
   app.get(
     '/_mock/clock',
     {
-      schema: { tags, summary: 'Read the mock’s clock', response: { 200: ClockSchema, ...errorResponses(401) } },
+      schema: { tags, summary: 'Read the mock’s clock', response: { 200: ClockSchema, ...errorResponses(401, 500) } },
     },
     async () => serializeClock(clockControl.read()),
   )
@@ -29,7 +29,7 @@ export async function clockRoutes(fastify: FastifyInstance, { services }: { serv
         description:
           'Exactly one of `set`, `advance_seconds`, `freeze`. The answer comes after whatever fell due has run: settlements (a frozen clock settles nothing until moved), webhook sends. Token and resolution expiry follow at once. Reset, or a restart, goes back to wall time.',
         body: MoveClockBodySchema,
-        response: { 200: ClockSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 200: ClockSchema, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },
     async (request) => serializeClock(await clockControl.move(request.body)),

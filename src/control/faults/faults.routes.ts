@@ -21,7 +21,7 @@ export async function faultsRoutes(fastify: FastifyInstance, { services }: { ser
         description:
           'Matching `/v1` requests (after authentication, scope and body parsing, before validation) wait `delay_ms` and/or answer `status`. Every matcher given must hold: `method`, `path` (route pattern or prefix), `account_id` and `key_value` (named in the path, query or JSON body; a payment names the key of its resolution). The oldest matching rule with a status answers; the delays of every matching rule add up. Rules never apply to `/_mock`.',
         body: FaultRuleBodySchema,
-        response: { 201: FaultRuleSchema, ...errorResponses(400, 401, 409, 413, 415) },
+        response: { 201: FaultRuleSchema, ...errorResponses(400, 401, 409, 413, 415, 500) },
       },
     },
     async (request, reply) => reply.code(201).send(serializeFaultRule(faults.create(request.body))),
@@ -33,7 +33,7 @@ export async function faultsRoutes(fastify: FastifyInstance, { services }: { ser
       schema: {
         tags,
         summary: 'List the fault rules, oldest first (built-in ones included)',
-        response: { 200: FaultRuleListSchema, ...errorResponses(401) },
+        response: { 200: FaultRuleListSchema, ...errorResponses(401, 500) },
       },
     },
     async () => ({ faults: faults.list().map(serializeFaultRule) }),
@@ -46,7 +46,7 @@ export async function faultsRoutes(fastify: FastifyInstance, { services }: { ser
         tags,
         summary: 'Remove a fault rule (a built-in one too, until the next reset)',
         params: FaultIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 413, 415, 500) },
       },
     },
     async (request, reply) => {
@@ -61,7 +61,7 @@ export async function faultsRoutes(fastify: FastifyInstance, { services }: { ser
       schema: {
         tags,
         summary: 'Remove every fault rule but the built-in ones',
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },
     async (_request, reply) => {

@@ -12,7 +12,7 @@ export async function healthRoutes(fastify: FastifyInstance) {
     '/_mock/health',
     {
       config: { adminExempt: true },
-      schema: { tags: ['mock-control'], summary: 'Health: 200 once the database is open and migrated', response: { 200: HealthSchema, ...errorResponses() } },
+      schema: { tags: ['mock-control'], summary: 'Health: 200 once the database is open and migrated', response: { 200: HealthSchema, ...errorResponses(500) } },
     },
     async () => ({ status: 'ok' as const }),
   )

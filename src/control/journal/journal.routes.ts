@@ -21,7 +21,7 @@ export async function journalRoutes(fastify: FastifyInstance, { services }: { se
         description:
           'A ring of the last JOURNAL_SIZE `/v1` requests (0: none are kept), unknown paths included; `/_mock` is never recorded. Secrets never appear: no header is kept, and `client_secret`, `secret` and `access_token` body fields and query parameters are redacted.',
         querystring: JournalQuerySchema,
-        response: { 200: JournalListSchema, ...errorResponses(400, 401) },
+        response: { 200: JournalListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => ({
@@ -34,7 +34,7 @@ export async function journalRoutes(fastify: FastifyInstance, { services }: { se
   app.delete(
     '/_mock/requests',
     {
-      schema: { tags, summary: 'Empty the journal', response: { 204: NoContentSchema, ...errorResponses(400, 401, 415) } },
+      schema: { tags, summary: 'Empty the journal', response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415, 500) } },
     },
     async (_request, reply) => {
       journal.clear()

@@ -9,12 +9,13 @@ import type { Services } from '../../services.js'
 const tags = ['mock-control']
 
 export const RejectPaymentBodySchema = Type.Object({
-  error_code: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{2,8}$', description: 'The rejection code (default B002), e.g. AM04, AC06', examples: ['B002'] })),
+  error_code: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{2,8}$', description: 'The rejection code (default B002 for Bre-B, R03 for ACH), e.g. AM04, AC06, R02', examples: ['B002'] })),
 })
 
 /**
  * `POST /_mock/payments/{payment_id}/settle` and `.../reject` (CONTRACT §5): move a PROCESSING
- * payment now, whatever its due time — the way out for payments held by PHONE 3000000009.
+ * (or, for ACH, PENDING) payment now, whatever its due time — the way out for payments held by
+ * PHONE 3000000009 or ACH account number 9000000009.
  * The same settlement code as the sweeper's, so balances, INBOUND records and events follow.
  */
 export async function paymentsControlRoutes(fastify: FastifyInstance, { services }: { services: Services }) {
@@ -26,10 +27,11 @@ export async function paymentsControlRoutes(fastify: FastifyInstance, { services
     {
       schema: {
         tags,
-        summary: 'Settle a PROCESSING payment now',
-        description: 'Any entity’s payment. An internal receiver that is not ACTIVE still rejects it (AC06/AC04), as at a normal settlement.',
+        summary: 'Settle a PROCESSING (Bre-B) or PENDING (ACH) payment now',
+        description:
+          'Any entity’s payment. An internal receiver that is not ACTIVE still rejects it (AC06/AC04), as at a normal settlement. The receiver’s payment-authorization callback is not asked; a payment waiting for it (by its INBOUND or OUTBOUND id) is settled now, both records.',
         params: PaymentIdParamsSchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 415) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(settlement.settle(request.params.payment_id)),
@@ -40,10 +42,11 @@ export async function paymentsControlRoutes(fastify: FastifyInstance, { services
     {
       schema: {
         tags,
-        summary: 'Reject a PROCESSING payment now (the hold goes back to available)',
+        summary: 'Reject a PROCESSING (Bre-B) or PENDING (ACH) payment now (the hold goes back to available)',
+        description: 'A payment waiting for its receiver’s payment-authorization callback (by its INBOUND or OUTBOUND id) is rejected now, both records, with the same code.',
         params: PaymentIdParamsSchema,
         body: RejectPaymentBodySchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(settlement.reject(request.params.payment_id, request.body.error_code)),

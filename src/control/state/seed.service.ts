@@ -17,7 +17,7 @@ import { type SeedDocument, SeedDocumentSchema, type SeedKey } from './state.sch
 import { validateDocument } from './validate-document.js'
 
 /** Scopes of a seeded entity's one client: every scope (CONTRACT §5). */
-export const SEED_CLIENT_SCOPES = ['iam.oauth.tokens.*', 'paas.core.*']
+export const SEED_CLIENT_SCOPES = ['iam.*', 'paas.core.*']
 
 /**
  * The seed stream is seeded with `[SEED, 2]`, not `SEED` itself: the fixtures draw from a stream

@@ -30,7 +30,7 @@ export async function stateRoutes(fastify: FastifyInstance, { services }: { serv
         description:
           'Seeded and created objects are dropped; fault rules other than the built-in ones, the journal, webhook deliveries and the clock offset are cleared; built-in rules removed since come back. Webhook endpoints stay, and so do the tokens of the fixtures’ clients unless the body is `{"tokens": true}`.',
         body: ResetBodySchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },
     async (request, reply) => {
@@ -46,7 +46,7 @@ export async function stateRoutes(fastify: FastifyInstance, { services }: { serv
         tags,
         summary: 'Export the whole state',
         description: 'Every table as rows, secrets and token hashes included; `PUT /_mock/state` takes it back.',
-        response: { 200: StateDocumentSchema, ...errorResponses(401) },
+        response: { 200: StateDocumentSchema, ...errorResponses(401, 500) },
       },
     },
     async () => state.export(),
@@ -63,7 +63,7 @@ export async function stateRoutes(fastify: FastifyInstance, { services }: { serv
         description:
           'Validates all of the document first (schema, unique values, references between rows), then replaces everything in one transaction: 204, or 400 naming the field, with nothing changed. Webhook deliveries are cleared. Body limit: MOCK_BODY_LIMIT.',
         body: StateDocumentSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },
     async (request, reply) => {
@@ -83,7 +83,7 @@ export async function stateRoutes(fastify: FastifyInstance, { services }: { serv
         description:
           'Every part optional, every object partial: status ACTIVE, zero balances and COP unless given; money as `"500.25"` or `{"value": "500.25", "currency": "COP"}`. Generated values come from one faker stream per server (deterministic for SEED and the order of calls, restarted by a reset). With `entity`, a new entity with one all-scope client owns the document’s objects (its credentials come back); otherwise the default entity does. One transaction: a 400 (naming the field) or a 409 (a taken id, number or key value) stores nothing. Body limit: MOCK_BODY_LIMIT.',
         body: SeedDocumentSchema,
-        response: { 200: SeedResultSchema, ...errorResponses(400, 401, 409, 413, 415) },
+        response: { 200: SeedResultSchema, ...errorResponses(400, 401, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeSeedResult(await seeds.apply(request.body)),

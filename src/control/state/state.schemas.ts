@@ -127,6 +127,14 @@ export const StateRowSchemas = {
     },
     'A reserved key value and what it does (CONTRACT §6)',
   ),
+  magic_ach_accounts: Row(
+    {
+      account_number: Type.String({ minLength: 1, maxLength: 18 }),
+      behaviour: StringEnum(['reject', 'hold'] as const),
+      error_code: Nullable(Type.String({ pattern: '^R[0-9]{2}$' })),
+    },
+    'A reserved ACH recipient account number and what a payment to it does (null error_code: hold)',
+  ),
   resolutions: Row(
     {
       id: UuidSchema,
@@ -173,9 +181,11 @@ export const StateRowSchemas = {
       account_id: UuidSchema,
       customer_id: UuidSchema,
       direction: StringEnum(['OUTBOUND', 'INBOUND'] as const),
-      type: StringEnum(['BREB'] as const),
-      status: StringEnum(['PROCESSING', 'SETTLED', 'REJECTED'] as const),
+      type: StringEnum(['BREB', 'ACH'] as const),
+      status: StringEnum(['PENDING', 'PROCESSING', 'SETTLED', 'REJECTED'] as const),
       resolution_id: Nullable(UuidSchema),
+      recipient_id: Nullable(UuidSchema),
+      description: Nullable(Text),
       amount_minor: MinorUnits,
       qr_code_reference: Text,
       end_to_end_identification: NonEmpty,
@@ -218,7 +228,7 @@ export const StateRowSchemas = {
           vat: TaxLineStored,
           inc: TaxLineStored,
           tip: Nullable(TaxLineStored),
-          additional_info: Snapshot,
+          additional_info: Nullable(Snapshot),
           merchant: Snapshot,
         },
         { additionalProperties: false },
@@ -241,6 +251,32 @@ export const StateRowSchemas = {
       created_at: StoredTime,
     },
     'A webhook endpoint added through /_mock/webhooks, with its secret (the environment’s is not state)',
+  ),
+  payment_authorizations: Row(
+    {
+      entity_id: UuidSchema,
+      url: NonEmpty,
+      secret: NonEmpty,
+      auto_approve_error: Type.Boolean(),
+      created_at: StoredTime,
+      updated_at: StoredTime,
+    },
+    'An entity’s payment-authorization callback, with its secret',
+  ),
+  payment_authorization_requests: Row(
+    {
+      id: UuidSchema,
+      entity_id: UuidSchema,
+      payment_id: UuidSchema,
+      outbound_payment_id: Nullable(UuidSchema),
+      attempts: Type.Integer({ minimum: 0 }),
+      next_attempt_ms: Type.Integer({ minimum: 0, description: 'Real time (ms since 1970) of the next ask' }),
+      state: StringEnum(['pending', 'approved', 'rejected'] as const),
+      decided_by: Nullable(StringEnum(['callback', 'auto_approve_error', 'error', 'control', 'no_configuration'] as const)),
+      created_at: StoredTime,
+      updated_at: StoredTime,
+    },
+    'An INBOUND payment’s question to its entity’s callback; a pending one is asked again after an import',
   ),
   faults: Row(
     {
@@ -276,17 +312,20 @@ export const StateDocumentSchema = Type.Object(
     accounts: Type.Array(StateRowSchemas.accounts),
     keys: Type.Array(StateRowSchemas.keys),
     magic_keys: Type.Array(StateRowSchemas.magic_keys),
+    magic_ach_accounts: Type.Array(StateRowSchemas.magic_ach_accounts),
     resolutions: Type.Array(StateRowSchemas.resolutions),
     recipients: Type.Array(StateRowSchemas.recipients),
     payments: Type.Array(StateRowSchemas.payments),
     qr_codes: Type.Array(StateRowSchemas.qr_codes),
     webhooks: Type.Array(StateRowSchemas.webhooks),
     faults: Type.Array(StateRowSchemas.faults),
+    payment_authorizations: Type.Optional(Type.Array(StateRowSchemas.payment_authorizations, { description: 'Absent (a document from before the feature): none' })),
+    payment_authorization_requests: Type.Optional(Type.Array(StateRowSchemas.payment_authorization_requests, { description: 'Absent: none' })),
   },
   {
     additionalProperties: false,
     description:
-      'Every table as rows with its column names: money in minor units as strings (`available_minor`), secrets and token hashes included. Webhook deliveries, the journal and the clock offset are not state.',
+      'Every table as rows with its column names: money in minor units as strings (`available_minor`), secrets and token hashes included. Webhook deliveries, callback attempts, the journal and the clock offset are not state.',
   },
 )
 

@@ -43,6 +43,7 @@ const CLIENT = parent('client', 'cliente', { en: 'a', es: 'un' }, 'ningún')
 const CUSTOMER = parent('customer', 'cliente', { en: 'a', es: 'un' }, 'ningún')
 const ACCOUNT = parent('account', 'cuenta', { en: 'an', es: 'una' }, 'ninguna')
 const RESOLUTION = parent('resolution', 'resolución', { en: 'a', es: 'una' }, 'ninguna')
+const PAYMENT = parent('payment', 'pago', { en: 'a', es: 'un' }, 'ningún')
 
 /** 400 when a row names a parent the document lacks, or (when `sameEntity`) a parent of another entity. */
 function reference(collection: string, rows: Rows, field: string, parents: Map<string, StateRow>, what: Parent, options: { sameEntity?: boolean; optional?: boolean } = {}): void {
@@ -83,7 +84,7 @@ export function checkStateReferences(doc: StateDocument): void {
 
   unique('customers', doc.customers, 'id', (r) => r.id)
   unique('customers', doc.customers, 'identification_number', (r) => [r.entity_id, r.identification_number])
-  unique('customers', doc.customers, 'email', (r) => [r.entity_id, r.email])
+  unique('customers', doc.customers, 'email', (r) => [r.entity_id, String(r.email).toLowerCase()]) // case-blind, as the API (Contract 2)
   const customers = index(doc.customers)
 
   unique('accounts', doc.accounts, 'id', (r) => r.id)
@@ -100,6 +101,12 @@ export function checkStateReferences(doc: StateDocument): void {
     }
   })
   unique('magic_keys', doc.magic_keys, 'key_value', (r) => [r.key_type, r.key_value])
+  unique('magic_ach_accounts', doc.magic_ach_accounts, 'account_number', (r) => r.account_number)
+  doc.magic_ach_accounts.forEach((row, i) => {
+    if ((row.behaviour === 'reject') !== (row.error_code !== null)) {
+      throw invalid(`magic_ach_accounts[${i}].error_code`, 'is required for reject and must be null for hold', 'es obligatorio para reject y debe ser null para hold')
+    }
+  })
 
   unique('resolutions', doc.resolutions, 'id', (r) => r.id)
   reference('resolutions', doc.resolutions, 'customer_id', customers, CUSTOMER)
@@ -115,11 +122,32 @@ export function checkStateReferences(doc: StateDocument): void {
   reference('payments', doc.payments, 'account_id', accounts, ACCOUNT)
   reference('payments', doc.payments, 'resolution_id', resolutions, RESOLUTION, { sameEntity: false, optional: true })
   reference('payments', doc.payments, 'receiver_account_id', accounts, ACCOUNT, { sameEntity: false, optional: true })
+  // The CHECKs of 0006_ach_payments.sql: an ACH payment names its recipient and is never
+  // PROCESSING; a Bre-B one is never PENDING. (The recipient may have been deleted since.)
+  doc.payments.forEach((row, i) => {
+    if (row.type === 'ACH' && (row.recipient_id === null || row.recipient_id === undefined)) {
+      throw invalid(`payments[${i}].recipient_id`, 'is required on an ACH payment', 'es obligatorio en un pago ACH')
+    }
+    const wrongStatus = row.type === 'ACH' ? 'PROCESSING' : 'PENDING'
+    if (row.status === wrongStatus) {
+      throw invalid(`payments[${i}].status`, `cannot be ${wrongStatus} on a ${String(row.type)} payment`, `no puede ser ${wrongStatus} en un pago ${String(row.type)}`)
+    }
+  })
 
   unique('qr_codes', doc.qr_codes, 'id', (r) => r.id)
   reference('qr_codes', doc.qr_codes, 'customer_id', customers, CUSTOMER)
   unique('webhooks', doc.webhooks, 'id', (r) => r.id)
   unique('faults', doc.faults, 'id', (r) => r.id)
+
+  const configs = doc.payment_authorizations ?? []
+  unique('payment_authorizations', configs, 'entity_id', (r) => r.entity_id)
+  reference('payment_authorizations', configs, 'entity_id', entities, ENTITY, { sameEntity: false })
+  const requests = doc.payment_authorization_requests ?? []
+  const payments = index(doc.payments)
+  unique('payment_authorization_requests', requests, 'id', (r) => r.id)
+  unique('payment_authorization_requests', requests, 'payment_id', (r) => r.payment_id)
+  reference('payment_authorization_requests', requests, 'payment_id', payments, PAYMENT)
+  reference('payment_authorization_requests', requests, 'outbound_payment_id', payments, PAYMENT, { sameEntity: false, optional: true })
 }
 
 export interface StateServiceOptions {

@@ -29,7 +29,7 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
         summary: 'Every entity, with its clients (no secrets) and row counts',
         description: `${paging} Entities never change, so order_key=updated_at sorts by created_at.`,
         querystring: EntityViewListQuerySchema,
-        response: { 200: EntityViewListSchema, ...errorResponses(400, 401) },
+        response: { 200: EntityViewListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => {
@@ -47,7 +47,7 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
         summary: 'Every entity’s accounts: the /v1 account object plus entity_id',
         description: paging,
         querystring: AccountViewListQuerySchema,
-        response: { 200: AccountViewListSchema, ...errorResponses(400, 401) },
+        response: { 200: AccountViewListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => {
@@ -66,13 +66,13 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
         summary: 'Every entity’s payments, OUTBOUND and INBOUND: the /v1 payment object plus entity_id',
         description: paging,
         querystring: PaymentViewListQuerySchema,
-        response: { 200: PaymentViewListSchema, ...errorResponses(400, 401) },
+        response: { 200: PaymentViewListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => {
-      const { entity_id, account_id, customer_id, status, direction, end_to_end_identification, key_value } = request.query
+      const { entity_id, account_id, customer_id, status, direction, type, end_to_end_identification, key_value } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = views.paymentsOfEveryEntity({ entity_id, account_id, customer_id, status, direction, end_to_end_identification, key_value }, page)
+      const { rows, total } = views.paymentsOfEveryEntity({ entity_id, account_id, customer_id, status, direction, type, end_to_end_identification, key_value }, page)
       return { payments: rows.map(serializePaymentView), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )

@@ -15,7 +15,7 @@ export const EntityViewSchema = Type.Object(
       Type.Object(
         {
           client_id: Type.String({ examples: ['passport-mock-client'] }),
-          scopes: Type.Array(Type.String(), { description: 'As granted (families such as `paas.core.*` unexpanded)', examples: [['iam.oauth.tokens.*', 'paas.core.*']] }),
+          scopes: Type.Array(Type.String(), { description: 'As granted (families such as `paas.core.*` unexpanded)', examples: [['iam.*', 'paas.core.*']] }),
         },
         { additionalProperties: false },
       ),
@@ -59,8 +59,9 @@ export const PaymentViewListQuerySchema = Type.Object({
   entity_id: EntityIdFilter,
   account_id: Type.Optional(UuidSchema),
   customer_id: Type.Optional(UuidSchema),
-  status: Type.Optional(StringEnum(['PROCESSING', 'SETTLED', 'REJECTED'] as const, { description: 'Any case' })),
+  status: Type.Optional(StringEnum(['PENDING', 'PROCESSING', 'SETTLED', 'REJECTED'] as const, { description: 'Any case' })),
   direction: Type.Optional(StringEnum(['OUTBOUND', 'INBOUND'] as const, { description: 'Any case' })),
+  type: Type.Optional(StringEnum(['BREB', 'ACH'] as const, { description: 'Any case' })),
   end_to_end_identification: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })),
   key_value: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'The receiver’s key value' })),
 })

@@ -45,8 +45,14 @@ export class ViewsStore {
   }
 
   listEntities(filters: EntityFilters, page: PageRequest): { rows: EntitySummary[]; total: number } {
-    // Entities never change after creation and have no updated_at: both order keys sort by created_at.
-    const { rows, total } = this.#entities.list<EntityRow>(undefined, { ...filters }, { ...page, orderKey: 'created_at' })
+    // Entities never change after creation and have no updated_at: both order keys sort by
+    // created_at, and the updated_* date filters bound created_at too.
+    const { created_at: created, updated_at: updated } = page.timeFilters ?? {}
+    const bounds = [created, updated].filter((r) => r !== undefined)
+    const from = bounds.map((r) => r.from).filter((v) => v !== undefined).sort().at(-1)
+    const to = bounds.map((r) => r.to).filter((v) => v !== undefined).sort()[0]
+    const timeFilters = bounds.length === 0 ? {} : { created_at: { ...(from !== undefined && { from }), ...(to !== undefined && { to }) } }
+    const { rows, total } = this.#entities.list<EntityRow>(undefined, { ...filters }, { ...page, orderKey: 'created_at', timeFilters })
     return { rows: rows.map((row) => this.#summary(row)), total }
   }
 

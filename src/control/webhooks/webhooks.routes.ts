@@ -18,7 +18,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, { services }: { s
       schema: {
         tags,
         summary: 'List webhook endpoints (the environment’s first; secrets never shown)',
-        response: { 200: WebhookEndpointListSchema, ...errorResponses(401) },
+        response: { 200: WebhookEndpointListSchema, ...errorResponses(401, 500) },
       },
     },
     async () => ({ webhooks: webhooks.list().map(serializeWebhookEndpoint) }),
@@ -33,7 +33,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, { services }: { s
         description:
           'Receives the events raised after it is added: every entity’s, or only `entity_id`’s; every type, or only `events`. Each POST carries `X-Passport-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` under `secret`.',
         body: AddWebhookBodySchema,
-        response: { 201: WebhookEndpointSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 201: WebhookEndpointSchema, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },
     async (request, reply) => reply.code(201).send(serializeWebhookEndpoint(webhooks.add(request.body))),
@@ -47,7 +47,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, { services }: { s
         summary: 'Remove a webhook endpoint (its pending sends are dropped)',
         description: 'The environment’s endpoint (`env`, from WEBHOOK_URL) cannot be removed here: 409 invalid_state.',
         params: WebhookIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 409, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 500) },
       },
     },
     async (request, reply) => {
@@ -63,7 +63,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, { services }: { s
         tags,
         summary: 'Every delivery attempt, newest first',
         querystring: DeliveryListQuerySchema,
-        response: { 200: DeliveryListSchema, ...errorResponses(400, 401) },
+        response: { 200: DeliveryListSchema, ...errorResponses(400, 401, 500) },
       },
     },
     async (request) => ({

@@ -24,7 +24,7 @@ export async function accountsRoutes(fastify: FastifyInstance, { services }: { s
         security,
         summary: 'Link an account to a customer',
         body: LinkAccountBodySchema,
-        response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeAccount(accounts.link(principalOf(request), request.body)),
@@ -34,7 +34,7 @@ export async function accountsRoutes(fastify: FastifyInstance, { services }: { s
     '/v1/accounts',
     {
       config: { scope: 'paas.core.accounts.list.get' },
-      schema: { tags, security, summary: 'List accounts', querystring: AccountListQuerySchema, response: { 200: AccountListSchema, ...errorResponses(400, 401) } },
+      schema: { tags, security, summary: 'List accounts', querystring: AccountListQuerySchema, response: { 200: AccountListSchema, ...errorResponses(400, 401, 403, 500) } },
     },
     async (request) => {
       const { customer_id, account_id, status, account_type, account_number } = request.query
@@ -53,7 +53,7 @@ export async function accountsRoutes(fastify: FastifyInstance, { services }: { s
         security,
         summary: 'Retrieve an account, with its balances',
         params: AccountIdParamsSchema,
-        response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     async (request) => serializeAccount(accounts.require(principalOf(request), request.params.account_id)),

@@ -31,7 +31,7 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
         security,
         summary: 'Link a merchant (BUSINESS customer)',
         body: LinkBusinessBodySchema,
-        response: { 200: CustomerSchema, ...errorResponses(400, 401, 409, 413, 415) },
+        response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeCustomer(customers.linkBusiness(principalOf(request), request.body)),
@@ -47,13 +47,17 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
         summary: 'List customers',
         description: 'Answers 404 customer_not_found when the entity has no customers at all, as the docs say.',
         querystring: CustomerListQuerySchema,
-        response: { 200: CustomerListSchema, ...errorResponses(400, 401, 404) },
+        response: { 200: CustomerListSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     async (request) => {
-      const { identification_number, customer_id, identification_type } = request.query
+      const { identification_number, customer_id, identification_type, customer_status, email, mobile } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = customers.list(principalOf(request), { identification_number, id: customer_id, identification_type }, page)
+      const { rows, total } = customers.list(
+        principalOf(request),
+        { identification_number, id: customer_id, identification_type, status: customer_status, email, mobile_phone_number: mobile },
+        page,
+      )
       return { customers: rows.map(serializeCustomer), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )
@@ -62,7 +66,7 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
     '/v1/customers/:customer_id',
     {
       config: { scope: 'paas.core.entity_customers.get' },
-      schema: { tags, security, summary: 'Retrieve a customer', params: CustomerIdParamsSchema, response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags, security, summary: 'Retrieve a customer', params: CustomerIdParamsSchema, response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404, 500) } },
     },
     async (request) => serializeCustomer(customers.require(principalOf(request), request.params.customer_id)),
   )
@@ -77,7 +81,7 @@ export async function customersRoutes(fastify: FastifyInstance, { services }: { 
         summary: 'Update a customer',
         params: CustomerIdParamsSchema,
         body: UpdateCustomerBodySchema,
-        response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        response: { 200: CustomerSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeCustomer(customers.update(principalOf(request), request.params.customer_id, request.body)),

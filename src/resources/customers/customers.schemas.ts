@@ -3,7 +3,7 @@ import { ListQueryProperties, StringEnum, TimestampSchema, UuidSchema, listEnvel
 
 // CONTRACT §4 "Customers and accounts": the formats of the link and update fields.
 const BusinessName = Type.String({ minLength: 1, maxLength: 140, examples: ['Mi Negocio S.A.S.'] })
-const Email = Type.String({ minLength: 1, maxLength: 35, pattern: '^[^@]+@[^@]+$', examples: ['negocio@example.com'], description: 'Stored lower-case' })
+const Email = Type.String({ minLength: 1, maxLength: 35, pattern: '^[^@]+@[^@]+$', examples: ['negocio@example.com'], description: 'Kept as sent; unique within the entity without case' })
 const MobilePhone = Type.String({ pattern: '^\\+?[0-9]{7,15}$', examples: ['+573001112233'], description: 'Stored as sent' })
 const Nit = Type.String({ pattern: '^[0-9]{9}$', examples: ['903978023'], description: 'NIT without check digit' })
 const Mcc = Type.String({ pattern: '^[0-9]{4}$', examples: ['5734'] })
@@ -78,6 +78,10 @@ export const CustomerListQuerySchema = Type.Object({
   identification_number: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   customer_id: Type.Optional(UuidSchema),
   identification_type: Type.Optional(StringEnum(['NIT', 'CC'] as const)),
+  // https://docs.passportfintech.com/EN/query-parameters "Filtering Parameters".
+  customer_status: Type.Optional(StringEnum(['ACTIVE', 'INACTIVE'] as const, { description: 'Any case (the docs write active, inactive)' })),
+  email: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'The exact address, compared without case' })),
+  mobile: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'The exact mobile_phone_number, as stored' })),
 })
 
 export const CustomerIdParamsSchema = Type.Object({ customer_id: UuidSchema })

@@ -37,7 +37,8 @@ export class CustomersService {
   }
 
   linkBusiness(principal: Principal, input: LinkBusinessInput): Customer {
-    const email = input.email.toLowerCase()
+    // Contract 2: the email is kept as sent; uniqueness compares without case (the store).
+    const email = input.email
     this.#assertUnique(principal.entityId, input.identification_number, email, undefined)
     const now = this.clock.now().toISOString()
     const customer: Customer = {
@@ -79,7 +80,7 @@ export class CustomersService {
       throw invalidField({ en: "Field 'id' cannot be changed: it must equal the customer_id in the path", es: "El campo 'id' no se puede cambiar: debe ser igual al customer_id de la ruta" })
     }
     const current = this.require(principal, customerId)
-    const email = input.email?.toLowerCase()
+    const email = input.email
     this.#assertUnique(principal.entityId, input.identification_number, email, current.id)
     const changed = ['business_name', 'email', 'mobile_phone_number', 'identification_number', 'merchant_category_code'].some(
       (field) => input[field as keyof UpdateCustomerInput] !== undefined,
@@ -98,7 +99,7 @@ export class CustomersService {
     return updated
   }
 
-  /** NIT and email are unique within the entity (CONTRACT §4). */
+  /** NIT and email are unique within the entity (CONTRACT §4); emails compare without case (Contract 2). */
   #assertUnique(entityId: string, nit: string | undefined, email: string | undefined, selfId: string | undefined): void {
     const byNit = nit === undefined ? undefined : this.customers.findByIdentificationNumber(entityId, nit)
     if (byNit && byNit.id !== selfId) {

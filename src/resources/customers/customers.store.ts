@@ -104,6 +104,10 @@ export interface CustomerFilters {
   identification_number?: string
   id?: string
   identification_type?: string
+  /** https://docs.passportfintech.com/EN/query-parameters: `customer_status`, `email`, `mobile`. */
+  status?: string
+  email?: string
+  mobile_phone_number?: string
 }
 
 /** Business customers of an entity (reference A §3). */
@@ -125,8 +129,10 @@ export class CustomersStore {
     )
     this.#byId = db.prepare('SELECT * FROM customers WHERE id = ?')
     this.#byNit = db.prepare('SELECT * FROM customers WHERE entity_id = ? AND identification_number = ?')
-    this.#byEmail = db.prepare('SELECT * FROM customers WHERE entity_id = ? AND email = ?')
-    this.#lister = new PagedLister(db, 'customers')
+    // Contract 2: emails compare without case (ASCII letters, SQLite's NOCASE), through the
+    // customers_entity_email_nocase index.
+    this.#byEmail = db.prepare('SELECT * FROM customers WHERE entity_id = ? AND email = ? COLLATE NOCASE')
+    this.#lister = new PagedLister(db, 'customers', { email: 'email = @value COLLATE NOCASE' })
   }
 
   insert(customer: Customer): void {

@@ -26,7 +26,7 @@ export async function keysRoutes(fastify: FastifyInstance, { services }: { servi
         summary: 'Register a Bre-B key on an account',
         description: 'The account must be ACTIVE; a value is unique among live keys of every entity (one national directory).',
         body: CreateKeyBodySchema,
-        response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeKey(keys.create(principalOf(request), request.body)),
@@ -36,7 +36,7 @@ export async function keysRoutes(fastify: FastifyInstance, { services }: { servi
     '/v1/keys',
     {
       config: { scope: 'paas.core.account_keys.list.get' },
-      schema: { tags, security, summary: 'List keys', querystring: KeyListQuerySchema, response: { 200: KeyListSchema, ...errorResponses(400, 401) } },
+      schema: { tags, security, summary: 'List keys', querystring: KeyListQuerySchema, response: { 200: KeyListSchema, ...errorResponses(400, 401, 403, 500) } },
     },
     async (request) => {
       const { customer_id, account_id, key_type, key_id, status, key_value } = request.query
@@ -55,7 +55,7 @@ export async function keysRoutes(fastify: FastifyInstance, { services }: { servi
     '/v1/keys/:key_id',
     {
       config: { scope: 'paas.core.account_keys.get' },
-      schema: { tags, security, summary: 'Retrieve a key', params: KeyIdParamsSchema, response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags, security, summary: 'Retrieve a key', params: KeyIdParamsSchema, response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404, 500) } },
     },
     async (request) => serializeKey(keys.require(principalOf(request), request.params.key_id)),
   )
@@ -74,7 +74,7 @@ export async function keysRoutes(fastify: FastifyInstance, { services }: { servi
           summary: action === 'suspend' ? 'Suspend a key (ACTIVE → SUSPENDED)' : 'Activate a suspended key (SUSPENDED → ACTIVE)',
           description: 'No body (an empty JSON body is accepted). A repeat is 409 invalid_state.',
           params: KeyIdParamsSchema,
-          response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+          response: { 200: KeySchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
         },
       },
       async (request) => serializeKey(keys.setStatus(principalOf(request), request.params.key_id, status)),
@@ -91,7 +91,7 @@ export async function keysRoutes(fastify: FastifyInstance, { services }: { servi
         summary: 'Delete a key',
         description: 'From either status; afterwards 404, and the value can be registered again.',
         params: KeyIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request, reply) => {

@@ -14,9 +14,19 @@ export const BrebKeySchema = Type.Object(
   { additionalProperties: false },
 )
 
+/**
+ * The flat form of the docs' parameter tables (`key_type`, `key_value` at the top level), taken
+ * when `key` is absent; `key` (the examples' form) is needed otherwise (core/key-input.ts).
+ */
+export const FlatKeyInputProperties = {
+  key: Type.Optional(Type.Object(BrebKeyInputSchema.properties, { description: 'Required unless key_type and key_value are sent at the top level (the docs’ tables)' })),
+  key_type: Type.Optional(StringEnum(KEY_TYPE_INPUTS, { description: 'The docs’ table form of key.key_type; used only when key is absent' })),
+  key_value: Type.Optional(Type.String({ minLength: 1, maxLength: 92, description: 'The docs’ table form of key.key_value; used only when key is absent' })),
+}
+
 export const CreateKeyBodySchema = Type.Object({
   account_id: UuidSchema,
-  key: BrebKeyInputSchema,
+  ...FlatKeyInputProperties,
   display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'Shown to payers when they resolve the key' })),
 })
 

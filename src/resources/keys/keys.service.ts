@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../../core/clock.js'
 import { alreadyExists, invalidState } from '../../core/errors.js'
-import type { KeyTypeInput } from '../../core/key-formats.js'
-import { readKey } from '../../core/key-input.js'
+import { type KeyBody, readBodyKey } from '../../core/key-input.js'
 import type { PageRequest } from '../../core/pagination.js'
 import { type Principal, requireOwned } from '../../core/principal.js'
 import type { AccountsService } from '../accounts/accounts.service.js'
 import type { Key, KeyFilters, KeysStore, KeyStatus } from './keys.store.js'
 
-export interface CreateKeyInput {
+export interface CreateKeyInput extends KeyBody {
   account_id: string
-  key: { key_type: KeyTypeInput; key_value: string }
   display_name?: string
 }
 
@@ -28,7 +26,7 @@ export class KeysService {
 
   /** Validation → account 404/403 → account ACTIVE (409) → value free in the directory (409). */
   create(principal: Principal, input: CreateKeyInput): Key {
-    const key = readKey(input.key)
+    const key = readBodyKey(input)
     const account = this.accounts.require(principal, input.account_id)
     if (account.status !== 'ACTIVE') {
       throw invalidState({ en: `The account is ${account.status}: keys can only be registered on ACTIVE accounts`, es: `La cuenta está ${account.status}: solo se registran llaves en cuentas ACTIVE` })

@@ -9,6 +9,7 @@ import type { Account, AccountsStore } from '../accounts/accounts.store.js'
 import type { Customer, CustomersStore } from '../customers/customers.store.js'
 import type { KeysStore } from '../keys/keys.store.js'
 import { type Owner, outsideOwner } from '../resolutions/directory.js'
+import type { PaymentAuthorization } from './authorization.js'
 import { internalParty } from './parties.js'
 import { newEndToEndId } from './end-to-end-id.js'
 import { serializePayment } from './payments.serializer.js'
@@ -69,6 +70,10 @@ function outsideSender(seed: string, given: SenderInput = {}): Party {
  * INBOUND record is SETTLED at once, the account's available balance grows by the amount, and
  * the account's entity hears `payment.inbound.received` then `payment.inbound.confirmed`, as an
  * internal receiver does at settlement. All of it is one transaction.
+ *
+ * When the account's entity has a payment-authorization callback (issue 10 §2), the record is
+ * PROCESSING instead, nothing is credited yet, and only `payment.inbound.received` is raised:
+ * the callback's answer settles or rejects it later (src/resources/payments/authorization.ts).
  */
 export class InboundPayments {
   constructor(
@@ -79,6 +84,7 @@ export class InboundPayments {
     private readonly keys: KeysStore,
     private readonly events: EventsService,
     private readonly clock: Clock,
+    private readonly authorization: PaymentAuthorization,
   ) {}
 
   receive(input: InboundPaymentInput): Payment {
@@ -102,7 +108,7 @@ export class InboundPayments {
         type: 'BREB',
         status: 'SETTLED',
         resolutionId: null,
-        amountMinor,
+        recipientId: null,        description: null,        amountMinor,
         qrCodeReference: input.qr_code_reference ?? '',
         endToEndIdentification,
         receiver: this.#receiver(account, customer),
@@ -115,6 +121,11 @@ export class InboundPayments {
         errorDescription: null,
         createdAt: at,
         updatedAt: at,
+      }
+      if (this.authorization.wanted(account.entityId)) {
+        const processing: Payment = { ...payment, status: 'PROCESSING' }
+        this.authorization.ask(processing, null)
+        return processing
       }
       this.accounts.setBalances(account.id, account.availableMinor + amountMinor, account.pendingMinor, at)
       this.payments.insert(payment)

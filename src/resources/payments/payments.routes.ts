@@ -26,7 +26,7 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
         description:
           'Checks, in order: resolution (404/403) → a payment already made with it is answered as it is → expired resolution (400) → account (404/403/409 unless ACTIVE) → funds (REJECTED AM04, nothing moves). Otherwise the amount is held and the payment is PROCESSING until it settles, SETTLEMENT_DELAY_MS later on the mock clock.',
         body: CreatePaymentBodySchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(await payments.create(principalOf(request), request.body)),
@@ -41,7 +41,7 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
         security,
         summary: 'Confirm a payment (kept for the older two-step flow: answers it unchanged)',
         body: ConfirmPaymentBodySchema,
-        response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request) => serializePayment(payments.require(principalOf(request), request.body.id)),
@@ -57,7 +57,7 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
         summary: 'List payments',
         description: 'Answers 404 payment_not_found when the entity has no payments at all, as the docs say.',
         querystring: PaymentListQuerySchema,
-        response: { 200: PaymentListSchema, ...errorResponses(400, 401, 404) },
+        response: { 200: PaymentListSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     async (request) => {
@@ -81,6 +81,8 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
           sender_identification_number: filters.sender_identification_number,
           sender_account_type: filters.sender_account_type,
           sender_account_number: filters.sender_account_number,
+          sender_participant_name: filters.sender_participant_name,
+          sender_participant_identification_number: filters.sender_participant_identification_number,
         },
         page,
       )
@@ -92,7 +94,7 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
     '/v1/payments/:payment_id',
     {
       config: { scope: 'paas.core.breb_payments.get' },
-      schema: { tags, security, summary: 'Retrieve a payment', params: PaymentIdParamsSchema, response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags, security, summary: 'Retrieve a payment', params: PaymentIdParamsSchema, response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404, 500) } },
     },
     async (request) => serializePayment(payments.require(principalOf(request), request.params.payment_id)),
   )

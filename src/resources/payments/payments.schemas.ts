@@ -17,22 +17,41 @@ const PartyOwner = Type.Object(
   { additionalProperties: false },
 )
 
+/** A Bre-B payment's receiver: the key paid and what the directory said of it. */
+const BrebReceiverSchema = Type.Object(
+  { account: PartyAccount, key: BrebKeySchema, participant: PartyParticipant, owner: PartyOwner },
+  { additionalProperties: false, title: 'BrebPaymentReceiver' },
+)
+
+/** An ACH payment's receiver: the ACH recipient's bank account (with its bank) and owner. */
+const AchReceiverSchema = Type.Object(
+  {
+    account: Type.Object({ account_number: Type.String(), account_type: Type.String(), bank_name: Type.String({ examples: ['BANCO DE BOGOTA'] }) }, { additionalProperties: false }),
+    owner: PartyOwner,
+  },
+  { additionalProperties: false, title: 'AchPaymentReceiver' },
+)
+
 export const PaymentSchema = Type.Object(
   {
     id: UuidSchema,
-    status: StringEnum(['PROCESSING', 'SETTLED', 'REJECTED'] as const, { description: 'PENDING is never produced (a Known difference)' }),
+    status: StringEnum(['PENDING', 'PROCESSING', 'SETTLED', 'REJECTED'] as const, {
+      description: 'A Bre-B payment starts PROCESSING, an ACH payment PENDING; both end SETTLED or REJECTED',
+    }),
     direction: StringEnum(['OUTBOUND', 'INBOUND'] as const),
-    type: StringEnum(['BREB'] as const),
+    type: StringEnum(['BREB', 'ACH'] as const),
     account_id: UuidSchema,
-    resolution_id: Type.String({ description: 'The resolution paid; "" on INBOUND records' }),
+    resolution_id: Type.String({ description: 'The resolution paid; "" on INBOUND records and ACH payments' }),
+    recipient_id: Type.Optional(Type.String({ format: 'uuid', description: 'ACH payments only: the ACH recipient paid' })),
     amount: MoneySchema,
+    description: Type.Optional(Type.String({ description: 'ACH payments only: the payment reference the payer sent ("" when none)' })),
     qr_code_reference: Type.String({ description: '"" when none' }),
     end_to_end_identification: Type.String({ pattern: '^[A-Z0-9]{32}$' }),
-    receiver: Type.Object({ account: PartyAccount, key: BrebKeySchema, participant: PartyParticipant, owner: PartyOwner }, { additionalProperties: false }),
+    receiver: Type.Union([BrebReceiverSchema, AchReceiverSchema], { description: 'Bre-B: account, key, participant, owner. ACH: account (with bank_name) and owner' }),
     sender: Type.Object({ account: PartyAccount, participant: PartyParticipant, owner: PartyOwner }, { additionalProperties: false }),
     error: Type.Optional(
       Type.Object(
-        { error_code: Type.String({ examples: ['AM04', 'B002', 'AC06', 'AC04'] }), error_description: Type.String() },
+        { error_code: Type.String({ examples: ['AM04', 'B002', 'AC06', 'AC04', 'R03'] }), error_description: Type.String() },
         { additionalProperties: false, description: 'Only when REJECTED' },
       ),
     ),
@@ -54,7 +73,7 @@ export const PaymentListQuerySchema = Type.Object({
   key_value: Text,
   status: Type.Optional(StringEnum(['PENDING', 'PROCESSING', 'SETTLED', 'REJECTED'] as const, { description: 'Any case' })),
   qr_code_reference: Text,
-  type: Type.Optional(StringEnum(['BREB'] as const)),
+  type: Type.Optional(StringEnum(['BREB', 'ACH'] as const, { description: 'Any case' })),
   end_to_end_identification: Text,
   sender_type: Type.Optional(StringEnum(['BUSINESS', 'INDIVIDUAL'] as const)),
   sender_name: Text,
@@ -62,6 +81,10 @@ export const PaymentListQuerySchema = Type.Object({
   sender_identification_number: Text,
   sender_account_type: Text,
   sender_account_number: Text,
+  // The List Payments page names sender_participant_name, then is cut at "sender_part…": the
+  // participant's other field is identification_number (payment objects' participant block).
+  sender_participant_name: Text,
+  sender_participant_identification_number: Text,
 })
 
 export const PaymentIdParamsSchema = Type.Object({ payment_id: UuidSchema })

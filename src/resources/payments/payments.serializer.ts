@@ -1,7 +1,10 @@
 import { toMoney } from '../../core/money.js'
 import type { Payment } from './payments.store.js'
 
-/** Payment → wire body (CONTRACT §4 "Payments"; reference B §6.3); `error` only when REJECTED. */
+/**
+ * Payment → wire body (CONTRACT §4 "Payments"; reference B §6.3); `error` only when REJECTED;
+ * `recipient_id` and `description` only on ACH payments (reference B §6.7).
+ */
 export function serializePayment(p: Payment) {
   return {
     id: p.id,
@@ -10,7 +13,9 @@ export function serializePayment(p: Payment) {
     type: p.type,
     account_id: p.accountId,
     resolution_id: p.resolutionId ?? '',
+    ...(p.type === 'ACH' && { recipient_id: p.recipientId ?? '' }),
     amount: toMoney(p.amountMinor),
+    ...(p.type === 'ACH' && { description: p.description ?? '' }),
     qr_code_reference: p.qrCodeReference,
     end_to_end_identification: p.endToEndIdentification,
     receiver: p.receiver,

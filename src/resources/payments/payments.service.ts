@@ -148,7 +148,7 @@ export class PaymentsService {
       type: 'BREB',
       status: 'PROCESSING',
       resolutionId: resolution.id,
-      amountMinor,
+      recipientId: null,      description: null,      amountMinor,
       qrCodeReference: '',
       endToEndIdentification: newEndToEndId(),
       receiver: receiverOf(resolution),

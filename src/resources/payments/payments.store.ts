@@ -4,8 +4,10 @@ import { minorFromText, minorToText } from '../../core/money.js'
 import type { PageRequest } from '../../core/pagination.js'
 import { PagedLister } from '../../database/list-query.js'
 
-export type PaymentStatus = 'PROCESSING' | 'SETTLED' | 'REJECTED'
+/** PENDING is an ACH payment's first status, PROCESSING a Bre-B one's (CONTRACT 2). */
+export type PaymentStatus = 'PENDING' | 'PROCESSING' | 'SETTLED' | 'REJECTED'
 export type PaymentDirection = 'OUTBOUND' | 'INBOUND'
+export type PaymentType = 'BREB' | 'ACH'
 export type PaymentOutcome = 'settle' | 'reject' | 'hold'
 
 export interface PartyOwner {
@@ -21,9 +23,18 @@ export interface Party {
   owner: PartyOwner
 }
 
-export interface Receiver extends Party {
+/** A Bre-B receiver: reached through a key, at a participant. */
+export interface BrebReceiver extends Party {
   key: { key_type: KeyType; key_value: string }
 }
+
+/** An ACH receiver: the ACH recipient's bank account and owner (reference B §5.2). */
+export interface AchReceiver {
+  account: { account_number: string; account_type: string; bank_name: string }
+  owner: PartyOwner
+}
+
+export type Receiver = BrebReceiver | AchReceiver
 
 export interface Payment {
   id: string
@@ -31,9 +42,13 @@ export interface Payment {
   accountId: string
   customerId: string
   direction: PaymentDirection
-  type: 'BREB'
+  type: PaymentType
   status: PaymentStatus
   resolutionId: string | null
+  /** ACH: the ACH recipient paid; null for Bre-B. */
+  recipientId: string | null
+  /** ACH: the payer's free text (the docs' "Payment reference"), null when not sent. */
+  description: string | null
   amountMinor: bigint
   qrCodeReference: string
   endToEndIdentification: string
@@ -57,9 +72,11 @@ interface PaymentRow {
   account_id: string
   customer_id: string
   direction: PaymentDirection
-  type: 'BREB'
+  type: PaymentType
   status: PaymentStatus
   resolution_id: string | null
+  recipient_id: string | null
+  description: string | null
   amount_minor: string
   qr_code_reference: string
   end_to_end_identification: string
@@ -85,6 +102,8 @@ function fromRow(r: PaymentRow): Payment {
     type: r.type,
     status: r.status,
     resolutionId: r.resolution_id,
+    recipientId: r.recipient_id,
+    description: r.description,
     amountMinor: minorFromText(r.amount_minor),
     qrCodeReference: r.qr_code_reference,
     endToEndIdentification: r.end_to_end_identification,
@@ -99,6 +118,13 @@ function fromRow(r: PaymentRow): Payment {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }
+}
+
+/** A reserved ACH recipient account number and its outcome: magic values are data (STYLE rule 12). */
+export interface MagicAchAccount {
+  accountNumber: string
+  behaviour: 'reject' | 'hold'
+  errorCode: string | null
 }
 
 export interface PaymentFilters {
@@ -117,15 +143,21 @@ export interface PaymentFilters {
   sender_identification_number?: string
   sender_account_type?: string
   sender_account_number?: string
+  /** https://docs.passportfintech.com/EN/list-payments "Sender Filters"; read from the stored sender block. */
+  sender_participant_name?: string
+  sender_participant_identification_number?: string
 }
 
-/** Bre-B payments (reference B §6), OUTBOUND and INBOUND records alike. */
+/** Bre-B (reference B §6) and ACH (reference B §6.7) payments, OUTBOUND and INBOUND records alike. */
 export class PaymentsStore {
   readonly #insert: Statement
   readonly #byId: Statement
   readonly #byResolution: Statement
   readonly #finish: Statement
   readonly #due: Statement
+  readonly #insertMagicAch: Statement
+  readonly #magicAch: Statement
+  readonly #awaitAuthorization: Statement
   readonly #lister: PagedLister
 
   constructor(db: Database) {
@@ -133,21 +165,31 @@ export class PaymentsStore {
       `INSERT INTO payments (id, entity_id, account_id, customer_id, direction, type, status, resolution_id, amount_minor, qr_code_reference,
          end_to_end_identification, receiver, sender, key_type, key_value, sender_type, sender_name, sender_identification_type,
          sender_identification_number, sender_account_type, sender_account_number, receiver_account_id, outcome, outcome_error_code,
-         settle_at, error_code, error_description, created_at, updated_at)
+         settle_at, error_code, error_description, created_at, updated_at, recipient_id, description)
        VALUES (@id, @entity_id, @account_id, @customer_id, @direction, @type, @status, @resolution_id, @amount_minor, @qr_code_reference,
          @end_to_end_identification, @receiver, @sender, @key_type, @key_value, @sender_type, @sender_name, @sender_identification_type,
          @sender_identification_number, @sender_account_type, @sender_account_number, @receiver_account_id, @outcome, @outcome_error_code,
-         @settle_at, @error_code, @error_description, @created_at, @updated_at)`,
+         @settle_at, @error_code, @error_description, @created_at, @updated_at, @recipient_id, @description)`,
     )
     this.#byId = db.prepare('SELECT * FROM payments WHERE id = ?')
     this.#byResolution = db.prepare("SELECT * FROM payments WHERE resolution_id = ? AND direction = 'OUTBOUND'")
-    // Only a PROCESSING payment moves, and only forward (CONTRACT §4).
+    // Only a PROCESSING (Bre-B) or PENDING (ACH) payment moves, and only forward (CONTRACT §4).
     this.#finish = db.prepare(
       `UPDATE payments SET status = @status, error_code = @error_code, error_description = @error_description, settle_at = NULL, updated_at = @updated_at
-       WHERE id = @id AND status = 'PROCESSING'`,
+       WHERE id = @id AND status IN ('PROCESSING', 'PENDING')`,
     )
-    this.#due = db.prepare("SELECT * FROM payments WHERE status = 'PROCESSING' AND outcome <> 'hold' AND settle_at <= ? ORDER BY settle_at, id LIMIT ?")
-    this.#lister = new PagedLister(db, 'payments')
+    // The same condition as the partial index payments_due (0006), so SQLite uses it.
+    this.#due = db.prepare("SELECT * FROM payments WHERE status IN ('PROCESSING', 'PENDING') AND outcome <> 'hold' AND settle_at <= ? ORDER BY settle_at, id LIMIT ?")
+    this.#insertMagicAch = db.prepare('INSERT INTO magic_ach_accounts (account_number, behaviour, error_code) VALUES (@accountNumber, @behaviour, @errorCode)')
+    this.#magicAch = db.prepare('SELECT account_number AS accountNumber, behaviour, error_code AS errorCode FROM magic_ach_accounts WHERE account_number = ?')
+    // Out of the settlement queue, still PROCESSING with its hold: the receiver's callback decides (issue 10 §2).
+    this.#awaitAuthorization = db.prepare("UPDATE payments SET settle_at = NULL WHERE id = ? AND status = 'PROCESSING'")
+    // The sender's participant lives only in the `sender` JSON: these two filters read it there
+    // (no column, no migration; a measured need would bring an expression index).
+    this.#lister = new PagedLister(db, 'payments', {
+      sender_participant_name: "json_extract(sender, '$.participant.name') = @value",
+      sender_participant_identification_number: "json_extract(sender, '$.participant.identification_number') = @value",
+    })
   }
 
   insert(p: Payment): void {
@@ -160,13 +202,15 @@ export class PaymentsStore {
       type: p.type,
       status: p.status,
       resolution_id: p.resolutionId,
+      recipient_id: p.recipientId,
+      description: p.description,
       amount_minor: minorToText(p.amountMinor),
       qr_code_reference: p.qrCodeReference,
       end_to_end_identification: p.endToEndIdentification,
       receiver: JSON.stringify(p.receiver),
       sender: JSON.stringify(p.sender),
-      key_type: p.receiver.key.key_type,
-      key_value: p.receiver.key.key_value,
+      key_type: 'key' in p.receiver ? p.receiver.key.key_type : null,
+      key_value: 'key' in p.receiver ? p.receiver.key.key_value : null,
       sender_type: p.sender.owner.type,
       sender_name: p.sender.owner.name,
       sender_identification_type: p.sender.owner.identification_type,
@@ -194,14 +238,28 @@ export class PaymentsStore {
     return row && fromRow(row)
   }
 
-  /** PROCESSING → SETTLED or REJECTED; false when the payment was no longer PROCESSING. */
+  /** PROCESSING or PENDING → SETTLED or REJECTED; false when the payment had already moved. */
   finish(id: string, status: 'SETTLED' | 'REJECTED', error: { code: string; description: string } | null, at: string): boolean {
     return this.#finish.run({ id, status, error_code: error?.code ?? null, error_description: error?.description ?? null, updated_at: at }).changes === 1
   }
 
-  /** PROCESSING payments whose settlement is due at `now`, oldest first. */
+  /** PROCESSING and PENDING payments whose settlement is due at `now`, oldest first. */
   due(now: string, limit: number): Payment[] {
     return (this.#due.all(now, limit) as PaymentRow[]).map(fromRow)
+  }
+
+  insertMagicAchAccount(magic: MagicAchAccount): void {
+    this.#insertMagicAch.run(magic)
+  }
+
+  /** What a reserved ACH account number does to a payment to it (fixtures' `magic_ach_accounts`). */
+  findMagicAchAccount(accountNumber: string): MagicAchAccount | undefined {
+    return this.#magicAch.get(accountNumber) as MagicAchAccount | undefined
+  }
+
+  /** Takes a PROCESSING payment out of the settlement queue while its receiver's callback is asked. */
+  awaitAuthorization(id: string): void {
+    this.#awaitAuthorization.run(id)
   }
 
   hasAny(entityId: string): boolean {

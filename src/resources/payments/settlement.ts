@@ -1,20 +1,26 @@
-import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import type { Clock } from '../../core/clock.js'
 import { invalidState, notFound } from '../../core/errors.js'
 import type { EventsService } from '../../webhooks/events.service.js'
 import type { AccountsStore } from '../accounts/accounts.store.js'
-import { receiverStateRejection, rejection } from './payment-errors.js'
+import { inboundRecord, type PaymentAuthorization } from './authorization.js'
+import { DEFAULT_REJECTION_CODE, receiverStateRejection, rejection } from './payment-errors.js'
 import { serializePayment } from './payments.serializer.js'
 import type { Payment, PaymentsStore } from './payments.store.js'
 
 const BATCH = 200
 
+/** Not yet settled or rejected: PROCESSING for Bre-B, PENDING for ACH (tracker issue 10 §1). */
+function isUnsettled(payment: Payment): boolean {
+  return payment.status === 'PROCESSING' || payment.status === 'PENDING'
+}
+
 /**
- * Settlement and rejection of PROCESSING payments (CONTRACT §4 lifecycle table), each step one
- * transaction: the hold leaves the payer's pending balance, and either the internal receiver
- * is credited (with an INBOUND record of its own) or the hold goes back to available.
- * A status only moves forward; no balance goes negative (the store refuses to write one).
+ * Settlement and rejection of PROCESSING (Bre-B) and PENDING (ACH) payments (CONTRACT §4
+ * lifecycle table), each step one transaction: the hold leaves the payer's pending balance,
+ * and either the internal receiver is credited (with an INBOUND record of its own) or the
+ * hold goes back to available. A status only moves forward; no balance goes negative (the
+ * store refuses to write one).
  */
 export class Settlement {
   constructor(
@@ -23,16 +29,17 @@ export class Settlement {
     private readonly accounts: AccountsStore,
     private readonly events: EventsService,
     private readonly clock: Clock,
+    private readonly authorization: PaymentAuthorization,
   ) {
     // Made once (not per call): better-sqlite3 nests a transaction function called inside
     // another as a savepoint.
     this.#runBatch = db.transaction((now: string) => this.#batch(now))
     this.#settleDue = db.transaction((payment: Payment) => this.#settleWithin(payment))
     this.#rejectDue = db.transaction((payment: Payment, errorCode: string) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
-    // For /_mock: the payment read again in the transaction that moves it, if still PROCESSING.
+    // For /_mock: the payment read again in the transaction that moves it, if still PROCESSING (PENDING for ACH).
     this.#moveById = db.transaction((paymentId: string, move: (payment: Payment) => Payment) => {
       const payment = this.payments.findById(paymentId)
-      if (!payment || payment.status !== 'PROCESSING') return payment as Payment
+      if (!payment || !isUnsettled(payment)) return payment as Payment
       return move(payment)
     })
   }
@@ -64,7 +71,7 @@ export class Settlement {
     let settled = 0
     for (const payment of due) {
       try {
-        if (payment.outcome === 'reject') this.#rejectDue(payment, payment.outcomeErrorCode ?? 'B002')
+        if (payment.outcome === 'reject') this.#rejectDue(payment, payment.outcomeErrorCode ?? DEFAULT_REJECTION_CODE[payment.type])
         else this.#settleDue(payment)
       } catch (error) {
         return { settled, full: false, error }
@@ -74,23 +81,33 @@ export class Settlement {
     return { settled, full: due.length === BATCH }
   }
 
-  /** `POST /_mock/payments/:id/settle`: 404, or 409 unless PROCESSING. */
+  /**
+   * `POST /_mock/payments/:id/settle`: 404, or 409 unless PROCESSING (Bre-B) or PENDING (ACH).
+   * The control plane's order is final: the receiver's payment-authorization callback is not
+   * asked, and a payment already waiting for it is decided here, both records alike.
+   */
   settle(paymentId: string): Payment {
     this.#requireProcessing(paymentId)
-    return this.#moveById(paymentId, (payment) => this.#settleWithin(payment))
+    return this.authorization.force(paymentId, true) ?? this.#moveById(paymentId, (payment) => this.#settleWithin(payment, false))
   }
 
-  /** `POST /_mock/payments/:id/reject`: with the given code, B002 by default. */
-  reject(paymentId: string, errorCode = 'B002'): Payment {
+  /** `POST /_mock/payments/:id/reject`: with the given code, else the rail's default (B002 Bre-B, R03 ACH). */
+  reject(paymentId: string, errorCode?: string): Payment {
     this.#requireProcessing(paymentId)
-    return this.#moveById(paymentId, (payment) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
+    return (
+      this.authorization.force(paymentId, false, errorCode) ??
+      this.#moveById(paymentId, (payment) => this.#rejectWithin(payment, rejection(errorCode ?? DEFAULT_REJECTION_CODE[payment.type]), this.clock.now().toISOString()))
+    )
   }
 
   #requireProcessing(paymentId: string): void {
     const payment = this.payments.findById(paymentId)
     if (!payment) throw notFound('payment')
-    if (payment.status !== 'PROCESSING') {
-      throw invalidState({ en: `The payment is ${payment.status}: only PROCESSING payments move`, es: `El pago está ${payment.status}: solo se mueven los pagos PROCESSING` })
+    if (!isUnsettled(payment)) {
+      throw invalidState({
+        en: `The payment is ${payment.status}: only PROCESSING (Bre-B) and PENDING (ACH) payments move`,
+        es: `El pago está ${payment.status}: solo se mueven los pagos PROCESSING (Bre-B) y PENDING (ACH)`,
+      })
     }
   }
 
@@ -102,32 +119,26 @@ export class Settlement {
     return account
   }
 
-  /** Inside a transaction, with the payment as it stands (PROCESSING). */
-  #settleWithin(payment: Payment): Payment {
+  /**
+   * Inside a transaction, with the payment as it stands (PROCESSING, or PENDING for ACH). An ACH
+   * payment has no internal receiver (receiverAccountId null): its hold just leaves the payer.
+   */
+  #settleWithin(payment: Payment, askAuthorizer = true): Payment {
     const at = this.clock.now().toISOString()
     const receiver = payment.receiverAccountId === null ? undefined : this.accounts.findById(payment.receiverAccountId)
     if (payment.receiverAccountId !== null && receiver?.status !== 'ACTIVE') {
       return this.#rejectWithin(payment, receiverStateRejection(receiver?.status ?? 'CLOSED'), at)
     }
+    // Ask the authorizer before moving money (issue 10 §2): when the receiver's entity has a
+    // payment-authorization callback, nothing moves yet; its answer settles or rejects both records.
+    if (receiver && askAuthorizer && this.authorization.wanted(receiver.entityId)) return this.authorization.handOff(payment, receiver, at)
     this.#adjust(payment.accountId, 0n, -payment.amountMinor, at)
     this.payments.finish(payment.id, 'SETTLED', null, at)
     const settled: Payment = { ...payment, status: 'SETTLED', settleAt: null, updatedAt: at }
     this.events.emit(payment.entityId, 'payment.outbound.settled', serializePayment(settled))
     if (receiver) {
       this.#adjust(receiver.id, payment.amountMinor, 0n, at)
-      const inbound: Payment = {
-        ...settled,
-        id: randomUUID(),
-        entityId: receiver.entityId,
-        accountId: receiver.id,
-        customerId: receiver.customerId,
-        direction: 'INBOUND',
-        resolutionId: null,
-        receiverAccountId: null,
-        outcome: 'settle',
-        outcomeErrorCode: null,
-        createdAt: at,
-      }
+      const inbound = inboundRecord(settled, receiver, at)
       this.payments.insert(inbound)
       this.events.emit(receiver.entityId, 'payment.inbound.received', serializePayment(inbound))
       this.events.emit(receiver.entityId, 'payment.inbound.confirmed', serializePayment(inbound))

@@ -35,7 +35,7 @@ export async function qrCodesRoutes(fastify: FastifyInstance, { services }: { se
         description:
           'vat and inc are required for both types; DYNAMIC needs amount, STATIC must not carry one. The key must be ACTIVE and belong to customer_id (403 when it is another customer’s). The answer carries the EMVCo payload (qr_code_data) and its PNG (qr_code_image, plain base64).',
         body: CreateQrCodeBodySchema,
-        response: { 200: QrCodeSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        response: { 200: QrCodeSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
       },
     },
     async (request) => serializeQrCode(await qrCodes.create(principalOf(request), request.body)),
@@ -51,7 +51,7 @@ export async function qrCodesRoutes(fastify: FastifyInstance, { services }: { se
         summary: 'Decode an EMVCo QR payload',
         description: 'Any valid payload with a CO.COM.VISI.LLA key template; a bad CRC, a malformed TLV or no key template is 400. customer_id must be one of the entity’s.',
         body: DecodeQrCodeBodySchema,
-        response: { 200: DecodedQrCodeSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: DecodedQrCodeSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request) => serializeDecodedQrCode(qrCodes.decode(principalOf(request), request.body), request.body.qr_code_data),
@@ -67,7 +67,7 @@ export async function qrCodesRoutes(fastify: FastifyInstance, { services }: { se
         summary: 'List QR codes',
         description: 'Answers 404 qr_code_not_found when the entity has no QR codes at all, as the docs say.',
         querystring: QrCodeListQuerySchema,
-        response: { 200: QrCodeListSchema, ...errorResponses(400, 401, 404) },
+        response: { 200: QrCodeListSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     async (request) => {
@@ -87,7 +87,7 @@ export async function qrCodesRoutes(fastify: FastifyInstance, { services }: { se
     '/v1/qrcodes/:qr_code_id',
     {
       config: { scope: 'paas.core.qrcodes.get' },
-      schema: { tags, security, summary: 'Retrieve a QR code', params: QrCodeIdParamsSchema, response: { 200: QrCodeSchema, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags, security, summary: 'Retrieve a QR code', params: QrCodeIdParamsSchema, response: { 200: QrCodeSchema, ...errorResponses(400, 401, 403, 404, 500) } },
     },
     async (request) => serializeQrCode(await qrCodes.get(principalOf(request), request.params.qr_code_id)),
   )
@@ -102,7 +102,7 @@ export async function qrCodesRoutes(fastify: FastifyInstance, { services }: { se
         summary: 'Delete a QR code',
         description: 'Afterwards 404.',
         params: QrCodeIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request, reply) => {

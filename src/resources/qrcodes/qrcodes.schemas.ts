@@ -30,7 +30,7 @@ export const CreateQrCodeBodySchema = Type.Object(
     customer_id: UuidSchema,
     type: StringEnum(QR_TYPES),
     channel: StringEnum(QR_CHANNELS),
-    amount: Type.Optional(Type.Object(MoneyInputSchema.properties, { description: 'DYNAMIC only, and required there: greater than zero, at most 9999999999.99' })),
+    amount: Type.Optional(Type.Object(MoneyInputSchema.properties, { description: 'Optional for STATIC and DYNAMIC (tag 54 when given): greater than zero, at most 9999999999.99' })),
     vat: Type.Object(
       {
         vat_type: TaxTypeSchema,
@@ -107,7 +107,7 @@ export const QrCodeSchema = Type.Object(
     vat: VatSchema,
     inc: IncSchema,
     tip: Type.Optional(TipSchema),
-    additional_info: additionalInfoSchema(StringEnum(TRANSACTION_PURPOSE_WORDS)),
+    additional_info: Type.Optional(additionalInfoSchema(StringEnum(TRANSACTION_PURPOSE_WORDS))),
     qr_code_reference: Type.String({ examples: ['P785694784'] }),
     qr_code_data: Type.String({ description: 'The EMVCo payload (reference B §7.5)' }),
     qr_code_image: Type.String({ contentEncoding: 'base64', contentMediaType: 'image/png', description: 'A PNG of qr_code_data, plain base64' }),
@@ -149,7 +149,7 @@ export const DecodedQrCodeSchema = Type.Object(
     vat: Type.Optional(VatSchema),
     inc: Type.Optional(IncSchema),
     tip: Type.Optional(TipSchema),
-    additional_info: additionalInfoSchema(Type.String({ description: 'The word for a known code (PURCHASE…); other text as it stands', examples: ['PURCHASE'] })),
+    additional_info: Type.Optional(additionalInfoSchema(Type.String({ description: 'The word for a known code (PURCHASE…); other text as it stands', examples: ['PURCHASE'] }))),
     channel: Type.Optional(Type.String({ examples: ['POS'] })),
     acquirer_network_identifier: Type.Optional(Type.String({ examples: ['VISI'] })),
     merchant: Type.Object(

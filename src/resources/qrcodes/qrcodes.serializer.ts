@@ -52,7 +52,7 @@ export function serializeQrCode(q: DrawnQrCode) {
     vat: serializeVat(q.vat),
     inc: serializeInc(q.inc),
     ...(q.tip !== null && { tip: serializeTip(q.tip) }),
-    additional_info: serializeOwnAdditionalInfo(q.additionalInfo),
+    ...(q.additionalInfo !== null && { additional_info: serializeOwnAdditionalInfo(q.additionalInfo) }),
     qr_code_reference: q.qrCodeReference,
     qr_code_data: q.qrCodeData,
     qr_code_image: q.qrCodeImage,
@@ -80,7 +80,7 @@ export function serializeDecodedQrCode(d: BrebQrPayload, qrCodeData: string) {
     ...(d.vat && { vat: serializeVat(d.vat) }),
     ...(d.inc && { inc: serializeInc(d.inc) }),
     ...(d.tip && { tip: serializeTip(d.tip) }),
-    additional_info: serializeAdditionalInfo(d.additionalInfo),
+    ...(d.additionalInfo && { additional_info: serializeAdditionalInfo(d.additionalInfo) }),
     ...(d.channel !== undefined && { channel: d.channel }),
     ...(d.acquirerNetworkIdentifier !== undefined && { acquirer_network_identifier: d.acquirerNetworkIdentifier }),
     merchant: {

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto'
+import { positiveAmountMinor } from '../../core/amount.js'
 import type { Clock } from '../../core/clock.js'
 import {
   ADDITIONAL_INFO_SUBTAGS,
@@ -112,12 +113,17 @@ function readTip(tip: NonNullable<CreateQrCodeInput['tip']>): TaxLine {
   }
 }
 
-/** Tag 62's fields: the purpose code (default 00) and the labels as printable ASCII; 400 when they do not fit its 99 characters. */
-function readAdditionalInfo(input: CreateQrCodeInput['additional_info']): AdditionalInfo {
-  const info: AdditionalInfo = { transaction_purpose: input?.transaction_purpose ?? '00' }
+/**
+ * Tag 62's fields: the purpose code (default 00) and the labels as printable ASCII; 400 when they
+ * do not fit its 99 characters. No `additional_info` → no tag 62 (Contract 2: the real sandbox's
+ * QR made without it decoded with no additional_info, reference/clients.md §3).
+ */
+function readAdditionalInfo(input: CreateQrCodeInput['additional_info']): AdditionalInfo | null {
+  if (input === undefined) return null
+  const info: AdditionalInfo = { transaction_purpose: input.transaction_purpose ?? '00' }
   for (const field of Object.keys(ADDITIONAL_INFO_SUBTAGS) as AdditionalInfoField[]) {
     if (field === 'transaction_purpose') continue
-    const value = input?.[field]
+    const value = input[field]
     if (value === undefined) continue
     const text = emvText(value, 25)
     if (text === '') throw invalid(`additional_info.${field}`, 'must hold letters, digits or punctuation', 'debe contener letras, dígitos o signos')
@@ -190,13 +196,13 @@ export class QrCodesService {
 
   #draft(principal: Principal, input: CreateQrCodeInput): QrCode {
     // Validation of the body, in field order.
+    // Contract 2: `amount` is optional for both types (https://docs.passportfintech.com/EN/create-qr-codes
+    // lists it as optional); when given it is tag 54, STATIC included. One rule and one message
+    // with payments for "greater than 0" (core/amount.ts).
     let amountMinor: bigint | null = null
-    if (input.type === 'DYNAMIC') {
-      if (input.amount === undefined) throw fieldRequired('amount')
-      amountMinor = readMoney('amount.value', input.amount.value, MAX_AMOUNT_MINOR)
-      if (amountMinor <= 0n) throw invalid('amount.value', 'must be greater than zero', 'debe ser mayor que cero')
-    } else if (input.amount !== undefined) {
-      throw invalid('amount', 'is not allowed on a STATIC QR code: the payer enters the amount (use type DYNAMIC)', 'no se permite en un QR STATIC: el pagador ingresa el monto (use type DYNAMIC)')
+    if (input.amount !== undefined) {
+      amountMinor = positiveAmountMinor(input.amount.value)
+      if (amountMinor > MAX_AMOUNT_MINOR) throw invalid('amount.value', 'must be at most 9999999999.99 to fit the QR payload', 'debe ser como máximo 9999999999.99 para caber en el payload del QR')
     }
     const vat = readTaxLine('vat', input.vat.vat_type, input.vat.vat_value, 'vat_value', { field: 'vat_base_value', value: input.vat.vat_base_value })
     const inc = readTaxLine('inc', input.inc.inc_type, input.inc.inc_value, 'inc_value')
@@ -234,7 +240,7 @@ export class QrCodesService {
       acquirerNetworkIdentifier: 'VISI',
       merchant,
       ...(amountMinor !== null && { amountMinor }),
-      additionalInfo,
+      ...(additionalInfo !== null && { additionalInfo }),
       channel: input.channel,
       vat,
       inc,

@@ -30,8 +30,8 @@ export interface QrCode {
   vat: TaxLine
   inc: TaxLine
   tip: TaxLine | null
-  /** Tag 62's fields; `transaction_purpose` is the request code ("00"). */
-  additionalInfo: AdditionalInfo
+  /** Tag 62's fields; `transaction_purpose` is the request code ("00"); null when the request had no `additional_info` (no tag 62). */
+  additionalInfo: AdditionalInfo | null
   qrCodeReference: string
   merchant: QrMerchant
   qrCodeData: string
@@ -72,7 +72,7 @@ interface StoredBody {
   vat: StoredTaxLine
   inc: StoredTaxLine
   tip: StoredTaxLine | null
-  additional_info: AdditionalInfo
+  additional_info: AdditionalInfo | null
   merchant: QrMerchant
 }
 
@@ -110,7 +110,7 @@ function fromRow(r: QrCodeRow): QrCode {
     vat: taxFromStored(body.vat),
     inc: taxFromStored(body.inc),
     tip: body.tip === null ? null : taxFromStored(body.tip),
-    additionalInfo: body.additional_info,
+    additionalInfo: body.additional_info ?? null,
     qrCodeReference: r.qr_code_reference,
     merchant: body.merchant,
     qrCodeData: r.qr_code_data,

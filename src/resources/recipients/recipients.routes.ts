@@ -35,7 +35,7 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         summary: 'Save a Bre-B recipient (a key) for a customer',
         description: 'The key’s format is checked (MOBILE is answered as PHONE) but the key is not resolved: resolve it with POST /v1/recipients/{recipient_id}/resolve.',
         body: CreateBrebRecipientBodySchema,
-        response: { 200: BrebRecipientSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: BrebRecipientSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request) => serializeBrebRecipient(recipients.createBreb(principalOf(request), request.body)),
@@ -51,7 +51,7 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         summary: 'Save an ACH recipient (a bank account) for a customer',
         description: 'INDIVIDUAL owners need first_name and first_last_name, BUSINESS owners business_name.',
         body: CreateAchRecipientBodySchema,
-        response: { 200: AchRecipientSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: AchRecipientSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request) => serializeAchRecipient(recipients.createAch(principalOf(request), request.body)),
@@ -66,13 +66,19 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         security,
         summary: 'List Bre-B and ACH recipients',
         querystring: RecipientListQuerySchema,
-        response: { 200: RecipientListSchema, ...errorResponses(400, 401) },
+        response: { 200: RecipientListSchema, ...errorResponses(400, 401, 403, 500) },
       },
     },
     async (request) => {
       const { customer_id, type, recipient_id, identification_number, account_number, account_type } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = recipients.list(principalOf(request), { customer_id, type, id: recipient_id, identification_number, account_number, account_type }, page)
+      // https://docs.passportfintech.com/EN/list-all-recipients: `type` "for example, INDIVIDUAL or BUSINESS".
+      const ownerType = type === 'INDIVIDUAL' || type === 'BUSINESS' ? type : undefined
+      const { rows, total } = recipients.list(
+        principalOf(request),
+        { customer_id, type: ownerType === undefined ? type : undefined, owner_type: ownerType, id: recipient_id, identification_number, account_number, account_type },
+        page,
+      )
       return { recipients: rows.map(serializeRecipient), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )
@@ -87,7 +93,7 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         summary: 'Retrieve a Bre-B recipient',
         description: 'An ACH recipient is 404 here.',
         params: RecipientIdParamsSchema,
-        response: { 200: BrebRecipientSchema, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: BrebRecipientSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     async (request) => serializeBrebRecipient(recipients.requireOfType(principalOf(request), request.params.recipient_id, 'BREB')),
@@ -103,7 +109,7 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         summary: 'Retrieve an ACH recipient',
         description: 'A Bre-B recipient is 404 here.',
         params: RecipientIdParamsSchema,
-        response: { 200: AchRecipientSchema, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: AchRecipientSchema, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     async (request) => serializeAchRecipient(recipients.requireOfType(principalOf(request), request.params.recipient_id, 'ACH')),
@@ -119,7 +125,7 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         summary: 'Delete a recipient (Bre-B or ACH)',
         description: 'Afterwards 404. Resolutions already made from it stay valid.',
         params: RecipientIdParamsSchema,
-        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request, reply) => {
@@ -139,7 +145,7 @@ export async function recipientsRoutes(fastify: FastifyInstance, { services }: {
         description:
           'No body (an empty JSON body is accepted). Answers what POST /v1/resolve-key answers for the recipient’s key and customer. An ACH recipient is 400; a SUSPENDED key and PHONE 3000000404 are 404 key_not_found.',
         params: RecipientIdParamsSchema,
-        response: { 200: ResolutionSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: ResolutionSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request) => serializeResolution(recipients.resolve(principalOf(request), request.params.recipient_id)),

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { ListQueryProperties, StringEnum, TimestampSchema, UuidSchema, listEnvelope } from '../../plugins/common-schemas.js'
-import { BrebKeyInputSchema, BrebKeySchema } from '../keys/keys.schemas.js'
+import { BrebKeySchema, FlatKeyInputProperties } from '../keys/keys.schemas.js'
 import { ACH_ACCOUNT_TYPES, IDENTIFICATION_TYPES, OWNER_TYPES, RECIPIENT_TYPES } from './recipients.store.js'
 
 const Alias = Type.String({ minLength: 0, maxLength: 128, description: 'A friendly name, 0–128 characters', examples: ['Pepito SAS5'] })
@@ -8,7 +8,7 @@ const NamePart = (description: string) => Type.String({ maxLength: 140, descript
 
 export const CreateBrebRecipientBodySchema = Type.Object({
   customer_id: UuidSchema,
-  key: BrebKeyInputSchema,
+  ...FlatKeyInputProperties,
   alias: Type.Optional(Alias),
 })
 
@@ -82,7 +82,11 @@ export const RecipientListSchema = listEnvelope('recipients', Type.Union([BrebRe
 export const RecipientListQuerySchema = Type.Object({
   ...ListQueryProperties,
   customer_id: Type.Optional(UuidSchema),
-  type: Type.Optional(StringEnum(RECIPIENT_TYPES, { description: 'Any case' })),
+  type: Type.Optional(
+    StringEnum([...RECIPIENT_TYPES, ...OWNER_TYPES], {
+      description: 'Any case. BREB or ACH: the recipient’s type; INDIVIDUAL or BUSINESS (the docs’ examples): the owner’s type, which only ACH recipients have until a Bre-B one is resolved',
+    }),
+  ),
   recipient_id: Type.Optional(UuidSchema),
   identification_number: Type.Optional(Type.String({ minLength: 1, maxLength: 30, description: "The ACH owner's" })),
   account_number: Type.Optional(Type.String({ minLength: 1, maxLength: 18, description: "The ACH recipient's" })),

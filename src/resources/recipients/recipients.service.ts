@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../../core/clock.js'
 import { fieldRequired, invalidField } from '../../core/errors.js'
-import type { KeyTypeInput } from '../../core/key-formats.js'
-import { readKey } from '../../core/key-input.js'
+import { type KeyBody, readBodyKey } from '../../core/key-input.js'
 import type { PageRequest } from '../../core/pagination.js'
 import { type Principal, requireOwned } from '../../core/principal.js'
 import type { CustomersService } from '../customers/customers.service.js'
@@ -10,9 +9,8 @@ import type { ResolutionsService } from '../resolutions/resolutions.service.js'
 import type { Resolution } from '../resolutions/resolutions.store.js'
 import type { AchAccount, AchOwner, AchRecipient, BrebRecipient, Recipient, RecipientFilters, RecipientsStore, RecipientType } from './recipients.store.js'
 
-export interface CreateBrebRecipientInput {
+export interface CreateBrebRecipientInput extends KeyBody {
   customer_id: string
-  key: { key_type: KeyTypeInput; key_value: string }
   alias?: string
 }
 
@@ -53,7 +51,7 @@ export class RecipientsService {
 
   /** Validation (the key's format) → customer 404/403. The key is not resolved (reference B §5.1). */
   createBreb(principal: Principal, input: CreateBrebRecipientInput): BrebRecipient {
-    const key = readKey(input.key)
+    const key = readBodyKey(input)
     const customer = this.customers.require(principal, input.customer_id)
     const now = this.clock.now().toISOString()
     const recipient: BrebRecipient = {

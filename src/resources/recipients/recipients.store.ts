@@ -108,6 +108,8 @@ export interface RecipientFilters {
   identification_number?: string
   account_number?: string
   account_type?: string
+  /** The owner's type (INDIVIDUAL, BUSINESS): only ACH recipients store an owner. */
+  owner_type?: string
 }
 
 /** Saved payees of an entity's customers: Bre-B keys (not resolved) and ACH bank accounts. */
@@ -124,7 +126,9 @@ export class RecipientsStore {
     )
     this.#byId = db.prepare('SELECT * FROM recipients WHERE id = ?')
     this.#delete = db.prepare('DELETE FROM recipients WHERE id = ?')
-    this.#lister = new PagedLister(db, 'recipients')
+    // Docs #30 lists `type` "for example, INDIVIDUAL or BUSINESS": the owner's type, which only
+    // an ACH recipient stores (a Bre-B recipient's owner is known once resolved).
+    this.#lister = new PagedLister(db, 'recipients', { owner_type: "json_extract(owner, '$.type') = @value" })
   }
 
   insert(recipient: Recipient): void {

@@ -42,8 +42,13 @@ const BUSINESS_WORDS = ['Comercializadora', 'Distribuidora', 'Inversiones', 'Sol
 const BUSINESS_NAMES = ['Andina', 'del Valle', 'Caribe', 'La Esquina', 'El Progreso', 'Santa Fe', 'Los Andes', 'Pacífico']
 const OUTSIDE_BANKS = ['BANCOLOMBIA', 'BANCO DE BOGOTA', 'BANCO DAVIVIENDA', 'BANCO DE OCCIDENTE', 'BANCO POPULAR', 'BANCO AV VILLAS', 'NEQUI', 'DAVIPLATA']
 
-/** The sponsor bank behind every account of the mock (reference B §5.2's list names it). */
-export const INTERNAL_PARTICIPANT: Participant = { name: 'BANCO COOPERATIVO COOPCENTRAL', identification_number: '890203088' }
+/**
+ * The participant behind every account of the mock, as the docs' examples show it (Contract 2;
+ * docs-audit gap 16): `{"name": "", "identification_number": "123456789"}` in
+ * https://docs.passportfintech.com/EN/resolve-recipient and the resolve-key and payment
+ * examples, so validate-key with the docs' participant MATCHes the mock's own keys.
+ */
+export const INTERNAL_PARTICIPANT: Participant = { name: '', identification_number: '123456789' }
 export const INTERNAL_NODE = 'VIS'
 export const OUTSIDE_NODE = 'BRB'
 

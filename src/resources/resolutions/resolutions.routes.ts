@@ -26,7 +26,7 @@ export async function resolutionsRoutes(fastify: FastifyInstance, { services }: 
         description:
           'A key registered here resolves to its account and owner, in whichever entity; a well-formed value registered nowhere resolves to a stable generated owner at an outside bank. A SUSPENDED key and PHONE 3000000404 are 404 key_not_found.',
         body: ResolveKeyBodySchema,
-        response: { 200: ResolutionSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: ResolutionSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 500) },
       },
     },
     async (request) => serializeResolution(resolutions.resolveKey(principalOf(request), request.body)),
@@ -41,7 +41,7 @@ export async function resolutionsRoutes(fastify: FastifyInstance, { services }: 
         security,
         summary: 'Validate a key against expected owner, participant or account data',
         body: ValidateKeyBodySchema,
-        response: { 200: ValidationSchema, ...errorResponses(400, 401, 404, 413, 415) },
+        response: { 200: ValidationSchema, ...errorResponses(400, 401, 404, 413, 415, 500) },
       },
     },
     async (request) => resolutions.validate(request.body as ValidateInput),

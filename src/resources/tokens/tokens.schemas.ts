@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { ALL_SCOPES } from '../../core/scopes.js'
 import { ListQueryProperties, StringEnum, TimestampSchema, UuidSchema, listEnvelope } from '../../plugins/common-schemas.js'
 
-const ScopeListSchema = Type.Array(StringEnum(ALL_SCOPES), { description: 'Granted scopes, expanded (no wildcards)' })
+const ScopeListSchema = Type.Array(StringEnum(ALL_SCOPES), { description: 'Granted scopes, expanded (no wildcards but the docs’ own iam.mfa.*), in the docs’ order' })
 const RolesSchema = Type.Array(Type.String({ examples: ['ENTITY_ADMIN'] }))
 
 /** JSON or form body; the client may instead come in `Authorization: Basic` (CONTRACT §3). */
@@ -35,6 +35,7 @@ export const TokenInfoSchema = Type.Object(
     grant_flow: StringEnum(['GRANT_FLOW_CLIENT_CREDENTIALS'] as const),
     status: StringEnum(['ACTIVE', 'EXPIRED', 'REVOKED'] as const),
     created_at: TimestampSchema,
+    expires_in: Type.Integer({ minimum: 0, description: 'Seconds the token has left on the mock’s clock; 0 once expired or revoked', examples: [86400] }),
     expires_at: TimestampSchema,
   },
   { additionalProperties: false },

@@ -15,15 +15,16 @@ export function serializeIssuedToken({ accessToken, token }: IssuedToken, ttlSec
 }
 
 /** Token metadata: never the access token (CONTRACT §3). */
-export function serializeTokenInfo(token: Token, status: TokenStatus) {
+export function serializeTokenInfo(token: Token, status: TokenStatus, expiresIn: number) {
   return {
     token_id: token.id,
+    created_at: token.createdAt,
     scopes: token.scopes,
     roles: token.roles,
     account_id: token.entityId,
     grant_flow: 'GRANT_FLOW_CLIENT_CREDENTIALS' as const,
     status,
-    created_at: token.createdAt,
+    expires_in: expiresIn,
     expires_at: token.expiresAt,
   }
 }

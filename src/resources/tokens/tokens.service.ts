@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../../core/clock.js'
-import { fieldRequired, invalidField, invalidState, PassportError } from '../../core/errors.js'
+import { fieldRequired, invalidField, PassportError } from '../../core/errors.js'
 import type { PageRequest } from '../../core/pagination.js'
 import { type Principal, requireOwned } from '../../core/principal.js'
 import { expandScopes, rolesFor } from '../../core/scopes.js'
@@ -107,6 +107,17 @@ export class TokensService {
     return { entityId: token.entityId, clientId: token.clientId, tokenId: token.id, scopes: token.scopes }
   }
 
+  /**
+   * `expires_in` of a token read back: the seconds it has left (0 once expired or revoked), so a
+   * client can "track token lifetime and refresh before expiration" as the Retrieve Token page
+   * advises; at issue it equals the lifetime, as the token answer's `expires_in` does.
+   */
+  expiresIn(token: Token): number {
+    if (token.revokedAt !== null) return 0
+    const left = Date.parse(token.expiresAt) - this.clock.now().getTime()
+    return left > 0 ? Math.floor(left / 1000) : 0
+  }
+
   status(token: Token): TokenStatus {
     if (token.revokedAt !== null) return 'REVOKED'
     return this.clock.now().toISOString() >= token.expiresAt ? 'EXPIRED' : 'ACTIVE'
@@ -126,7 +137,11 @@ export class TokensService {
     return requireOwned(principal, 'token', this.tokens.findById(tokenId))
   }
 
-  /** 204 for an active or expired token; 409 when it was already revoked (CONTRACT §3). */
+  /**
+   * Revokes an active or expired token (200). Unknown or already revoked: 404 `token_not_found`,
+   * as https://docs.passportfintech.com/EN/revoke-access-token says ("does not exist or was
+   * already revoked"; Contract 2).
+   */
   revoke(principal: Principal, tokenId: string, bodyTokenId: string | undefined): void {
     if (bodyTokenId !== undefined && bodyTokenId !== tokenId) {
       throw invalidField({
@@ -136,7 +151,7 @@ export class TokensService {
     }
     const token = this.get(principal, tokenId)
     if (!this.tokens.revoke(token.id, this.clock.now().toISOString())) {
-      throw invalidState({ en: 'The token is already revoked', es: 'El token ya fue revocado' })
+      throw new PassportError('token_not_found', { en: 'The token does not exist or was already revoked', es: 'El token no existe o ya fue revocado' })
     }
   }
 }

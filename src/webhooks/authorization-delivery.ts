@@ -1,0 +1,215 @@
+import http from 'node:http'
+import https from 'node:https'
+import type { Clock } from '../core/clock.js'
+import type { PaymentAuthorization, Verdict } from '../resources/payments/authorization.js'
+import { serializePayment } from '../resources/payments/payments.serializer.js'
+import type { PaymentsStore } from '../resources/payments/payments.store.js'
+import type { AuthorizationRequest, AuthorizationsStore } from './authorizations.store.js'
+import { describe } from './delivery.js'
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
+
+/** https://docs.passportfintech.com/EN/payment-authorization-feature: "return your accept or reject response within 3 seconds". */
+export const AUTHORIZATION_TIMEOUT_MS = 3000
+/** Callbacks asked at once; its own pool, so a slow webhook receiver never holds an authorization back. */
+export const MAX_CONCURRENT_AUTHORIZATIONS = 16
+/** The most of an answer's body that is read (and kept in the attempt log); a longer answer is malformed. */
+export const MAX_ANSWER_BYTES = 4096
+/** The `type` of the body the callback receives (our choice: the docs do not show the payload). */
+export const AUTHORIZATION_REQUEST_TYPE = 'payment.inbound.authorization'
+
+export interface AuthorizationDeliveryOptions {
+  timeoutMs?: number
+  maxConcurrent?: number
+  /** Where a send that could not be recorded is reported (never thrown into the sweeper). */
+  onError?: (error: unknown) => void
+}
+
+/** What one HTTP exchange came to. `aborted`: the app closed under it, so nothing is recorded. */
+type Exchange = { status: number; body: string; tooLarge: boolean } | { error: string; timeout: boolean } | { aborted: true }
+
+/**
+ * Asks the payment-authorization callbacks (issue 10 §2), beside the webhook sender and like it
+ * (src/webhooks/delivery.ts): a sweeper pass starts the sends that are due and never waits for
+ * one, so no request of the API is delayed by a callback. Each question is POSTed with the same
+ * signature as webhooks (`X-Passport-Signature` under the entity's Secret Token); the answer, or
+ * its failure, is recorded and applied in one transaction (PaymentAuthorization.record). A send
+ * cut off by closing the app leaves its question pending, unrecorded: it is asked again at the
+ * next start. There is no retry: a failed attempt decides (Auto Approve Error, or rejected).
+ */
+export class AuthorizationDelivery {
+  readonly #inFlight = new Map<string, Promise<void>>()
+  readonly #requests = new Set<AbortController>()
+  readonly #timeoutMs: number
+  readonly #maxConcurrent: number
+  readonly #onError: (error: unknown) => void
+  #closed = false
+
+  constructor(
+    private readonly store: AuthorizationsStore,
+    private readonly payments: PaymentsStore,
+    private readonly authorization: PaymentAuthorization,
+    private readonly clock: Clock,
+    private readonly realNowMs: () => number,
+    options: AuthorizationDeliveryOptions = {},
+  ) {
+    this.#timeoutMs = options.timeoutMs ?? AUTHORIZATION_TIMEOUT_MS
+    this.#maxConcurrent = options.maxConcurrent ?? MAX_CONCURRENT_AUTHORIZATIONS
+    this.#onError = options.onError ?? (() => undefined)
+  }
+
+  /** Callbacks being asked right now. */
+  get inFlight(): number {
+    return this.#inFlight.size
+  }
+
+  /** Starts the sends that are due (up to the cap) without waiting for them; answers how many. */
+  deliverDue(): number {
+    if (this.#closed) return 0
+    const free = this.#maxConcurrent - this.#inFlight.size
+    if (free <= 0) return 0
+    let started = 0
+    for (const request of this.store.due(this.realNowMs(), free + this.#inFlight.size)) {
+      if (started >= free) break
+      if (this.#inFlight.has(request.id)) continue
+      const send = this.#send(request)
+        .catch((error: unknown) => this.#onError(error))
+        .finally(() => this.#inFlight.delete(request.id))
+      this.#inFlight.set(request.id, send)
+      started++
+    }
+    return started
+  }
+
+  /** Resolves once no send is in flight (tests; closing). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()])
+  }
+
+  /** On app close: starts nothing more, aborts what is in flight (those questions stay pending), waits for it. */
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const controller of this.#requests) controller.abort()
+    await this.idle()
+  }
+
+  async #send(request: AuthorizationRequest): Promise<void> {
+    const config = this.store.findConfig(request.entityId)
+    const payment = this.payments.findById(request.paymentId)
+    if (!config || payment?.status !== 'PROCESSING') {
+      // The setting was deleted meanwhile: the payment goes on as for an entity without the feature.
+      this.authorization.skip(request.id)
+      return
+    }
+    const at = this.clock.now().toISOString()
+    // The same envelope as a webhook event; `id` is the question's, the same if it is asked again after a restart.
+    const body = JSON.stringify({ id: request.id, type: AUTHORIZATION_REQUEST_TYPE, created_at: at, data: serializePayment(payment) })
+    // A duration, not a time of day: measured on the monotonic clock, like the request log's.
+    const startedMs = performance.now()
+    const exchange = await this.#post(config.url, body, signatureHeader(config.secret, body, this.realNowMs()))
+    if ('aborted' in exchange) return
+    const durationMs = Math.round(performance.now() - startedMs)
+    const { verdict, error } = judge(exchange)
+    this.authorization.record(
+      request.id,
+      {
+        url: config.url,
+        status: 'status' in exchange ? exchange.status : null,
+        response: 'body' in exchange ? exchange.body : null,
+        accept: 'accept' in verdict ? verdict.accept : null,
+        error,
+        durationMs,
+        at,
+      },
+      verdict,
+    )
+  }
+
+  /** One POST; settles with the status and the start of the body, an error, or `aborted` on close. */
+  #post(url: string, body: string, signature: string): Promise<Exchange> {
+    return new Promise<Exchange>((resolve) => {
+      let target: URL
+      try {
+        target = new URL(url)
+      } catch {
+        resolve({ error: `Invalid URL: ${url}`, timeout: false })
+        return
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)`, timeout: false })
+        return
+      }
+      // Issue 11 §5 (targets on a shared instance) checks the resolved address at send time for
+      // webhooks; the same check belongs here, before the request, so a refused target is an error attempt.
+      const controller = new AbortController()
+      this.#requests.add(controller)
+      let settled = false
+      let timedOut = false
+      const settle = (exchange: Exchange) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        this.#requests.delete(controller)
+        resolve(exchange)
+      }
+      // One deadline for the whole exchange, headers and body: the docs' 3 seconds.
+      const timer = setTimeout(() => {
+        timedOut = true
+        settle({ error: `No answer in ${this.#timeoutMs} ms`, timeout: true })
+        controller.abort()
+      }, this.#timeoutMs)
+      const request = (target.protocol === 'https:' ? https : http).request(
+        target,
+        {
+          method: 'POST',
+          agent: false,
+          signal: controller.signal,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'passport-mock-authorization',
+            [SIGNATURE_HEADER.toLowerCase()]: signature,
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = []
+          let size = 0
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length
+            if (size <= MAX_ANSWER_BYTES) chunks.push(chunk)
+            else {
+              settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), tooLarge: true })
+              controller.abort()
+            }
+          })
+          response.on('error', () => undefined)
+          response.on('end', () => settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), tooLarge: false }))
+        },
+      )
+      request.on('error', (error) => {
+        if (controller.signal.aborted && !timedOut) settle({ aborted: true })
+        else settle({ error: describe(error), timeout: false })
+      })
+      request.end(body)
+    })
+  }
+}
+
+/**
+ * The docs' rule: HTTP 200 with `{"accept": true}` or `{"accept": false}`. Anything else is an
+ * error (Auto Approve Error then decides). The Content-Type is not checked (our choice: the body
+ * says enough).
+ */
+function judge(exchange: Exclude<Exchange, { aborted: true }>): { verdict: Verdict; error: string | null } {
+  if ('error' in exchange) return { verdict: { failure: exchange.timeout ? 'timeout' : 'error' }, error: exchange.error }
+  if (exchange.status !== 200) return { verdict: { failure: 'error' }, error: `HTTP ${exchange.status}: the callback must answer 200` }
+  if (exchange.tooLarge) return { verdict: { failure: 'error' }, error: `Answer over ${MAX_ANSWER_BYTES} bytes` }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(exchange.body)
+  } catch {
+    parsed = undefined
+  }
+  const accept = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { accept?: unknown }).accept : undefined
+  if (typeof accept !== 'boolean') return { verdict: { failure: 'error' }, error: 'Malformed answer: expected {"accept": true} or {"accept": false}' }
+  return { verdict: { accept }, error: null }
+}
