@@ -1,44 +1,25 @@
 import type { AddressInfo } from 'node:net'
-import type { Static } from 'typebox'
 import { buildApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
-import type { ClockSchema } from './control/clock/clock.schemas.js'
-import type { FaultRuleBodySchema, FaultRuleSchema } from './control/faults/faults.schemas.js'
-import type { JournalEntrySchema, JournalQuerySchema } from './control/journal/journal.schemas.js'
-import type { InboundPaymentBodySchema } from './control/simulations/simulations.schemas.js'
-import type { SeedDocument, SeedResultSchema, StateDocumentSchema } from './control/state/state.schemas.js'
-import type { AddWebhookBodySchema, DeliveryListQuerySchema, DeliverySchema, WebhookEndpointSchema } from './control/webhooks/webhooks.schemas.js'
 import { readFixtures } from './fixtures/load-fixtures.js'
-import type { PaymentSchema } from './resources/payments/payments.schemas.js'
+import type {
+  ClockState,
+  DeliveryFilter,
+  FaultRule,
+  FaultRuleInput,
+  InboundPaymentInput,
+  JournalEntry,
+  JournalFilter,
+  Payment,
+  SeedDocument,
+  SeedResult,
+  StateDocument,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookInput,
+} from './testing-types.js'
 
-export type { SeedDocument } from './control/state/state.schemas.js'
-
-/** What `POST /_mock/seed` answers: every object the document created (and a new entity's client). */
-export type SeedResult = Static<typeof SeedResultSchema>
-/** A fault rule to add: match with `method`, `path`, `account_id`, `key_value`; answer with `status`, `code`, `message`, `delay_ms`; `times` to use it up. */
-export type FaultRuleInput = Static<typeof FaultRuleBodySchema>
-/** A fault rule as the mock lists it (every field present, null when the rule does not set it). */
-export type FaultRule = Static<typeof FaultRuleSchema>
-/** The mock's clock: its time, and whether it stands still. */
-export type ClockState = Static<typeof ClockSchema>
-/** One request of the journal: method, URL, status, time taken, body (secrets redacted). */
-export type JournalEntry = Static<typeof JournalEntrySchema>
-/** Filters of the journal: `method`, `path` (a prefix), `status` (`404` or `4xx`), `limit`. */
-export type JournalFilter = Static<typeof JournalQuerySchema>
-/** A payment as `GET /v1/payments/{payment_id}` answers it. */
-export type Payment = Static<typeof PaymentSchema>
-/** Money arriving from another bank: the receiving account, the amount, optionally who sent it. */
-export type InboundPaymentInput = Static<typeof InboundPaymentBodySchema>
-/** A webhook endpoint to add: its URL, secret, mode, and optionally which events and entity. */
-export type WebhookInput = Static<typeof AddWebhookBodySchema>
-/** A webhook endpoint as listed (never its secret). */
-export type WebhookEndpoint = Static<typeof WebhookEndpointSchema>
-/** One delivery attempt of a webhook event, with the receiver's status or the error. */
-export type WebhookDelivery = Static<typeof DeliverySchema>
-/** Filters of the delivery log: `event_id`, `type`, `limit`. */
-export type DeliveryFilter = Static<typeof DeliveryListQuerySchema>
-/** The whole state of a mock, as `GET /_mock/state` exports it and `PUT /_mock/state` imports it. */
-export type StateDocument = Static<typeof StateDocumentSchema>
+export type * from './testing-types.js'
 
 /**
  * The configuration, by camelCase names (`seed`, `tokenTtlSeconds`, `settlementDelayMs`,
