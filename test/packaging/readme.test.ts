@@ -209,7 +209,7 @@ t.test('its curl walk-through works as written', async (t) => {
   // Each curl's output on its own line, as a terminal would show it; the server on a free port.
   const script = `set -euo pipefail\ncurl() { command curl "$@"; echo; }\n${tokenAndAccount}\necho ---\n${more}`.replaceAll('http://127.0.0.1:8080', url)
   // Asynchronously: the server answering the curls runs in this same process.
-  const { stdout: output } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 30000 })
+  const { stdout: output } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 90000 })
   const [accountOut = '', moreOut = ''] = output.split('---\n')
   t.equal(accountOut.trim(), expected.trim(), 'the docs example account, byte for byte')
   const answers = moreOut.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
@@ -235,7 +235,7 @@ t.test('its payment walk-through works as written, settling on real time', async
   const [expected = ''] = codeBlocks(walkthrough, 'text')
   t.match(script, /\nsleep 1\.5\n/, 'the walk-through waits 1.5 s for the 1 s settlement')
   const stretched = script.replaceAll('http://127.0.0.1:8080', url).replace('\nsleep 1.5\n', '\nsleep 4.5\n')
-  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${stretched}`], { encoding: 'utf8', timeout: 30000 })
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${stretched}`], { encoding: 'utf8', timeout: 90000 })
   t.equal(stdout.trim(), expected.trim())
 })
 
@@ -248,7 +248,7 @@ t.test('its ACH payment walk-through works as written, moving the mock clock', a
   const [expected = ''] = codeBlocks(walkthrough, 'text')
   t.match(script, /"advance_seconds":30\}/, 'the walk-through moves the clock by the 30 s default')
   t.equal(app.services.config.achSettlementDelayMs, 30000)
-  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 30000 })
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 90000 })
   t.equal(stdout.trim(), expected.trim())
 })
 
@@ -265,7 +265,7 @@ t.test('its payment-authorization walk-through works as written: one payment acc
   const [expected = ''] = codeBlocks(walkthrough, 'text')
   t.match(script, /\nsleep 1\n/, 'the walk-through waits 1 s for the callback')
   const adapted = script.replaceAll('http://127.0.0.1:8080', url).replaceAll('127.0.0.1:3000', callbackHost).replace('listen(3000,', `listen(${new URL(free).port},`).replace('\nsleep 1\n', '\nsleep 3\n')
-  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${adapted}`], { encoding: 'utf8', timeout: 30000 })
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${adapted}`], { encoding: 'utf8', timeout: 90000 })
   t.equal(stdout.trim(), expected.trim())
 })
 
@@ -273,7 +273,7 @@ t.test('its QR example works as written and decodes back', async (t) => {
   const { app } = await buildTestApp(t)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   const [script = ''] = codeBlocks(section('QR codes'), 'bash')
-  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 30000 })
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 90000 })
   const [payload = '', decoded = ''] = stdout.trim().split('\n')
   t.match(payload, /^000201010212.*6304[0-9A-F]{4}$/, 'a dynamic EMVCo payload with its CRC')
   t.equal(decoded, /The last line prints `([^`]+)`/.exec(section('QR codes'))?.[1])
@@ -286,7 +286,7 @@ t.test('its QA sequence works as written, each step one curl', async (t) => {
   const qa = section('QA: any situation in one call')
   const [script = ''] = codeBlocks(qa, 'bash')
   const [expected = ''] = codeBlocks(qa, 'text')
-  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 30000 })
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script.replaceAll('http://127.0.0.1:8080', url)}`], { encoding: 'utf8', timeout: 90000 })
   t.equal(stdout.trim(), expected.trim())
 })
 
