@@ -294,3 +294,12 @@ t.test('its test-helper example is the example test the suite runs', async (t) =
   const [example = ''] = codeBlocks(section('In your own tests: `passport-paas-mock/testing`'), 'ts')
   t.equal(example.trim(), readFileSync(join(PACKAGE_ROOT, 'test', 'testing', 'example.test.ts'), 'utf8').trim())
 })
+
+t.test('every Known difference and Decision names its source (issue 10: a docs page, a sandbox observation, or our choice)', async (t) => {
+  const source = /our choice|docs\.passportfintech\.com|sandbox|reference\/|Contract 2|CONTRACT|RFC \d|ISO 20022|NACHA|EMVCo/i
+  for (const title of ['Decisions where the docs and the contract are silent', 'Known differences from the real API']) {
+    const entries = section(title).split('\n- ').slice(1)
+    t.ok(entries.length > 10, `${title}: ${entries.length} entries`)
+    for (const entry of entries) t.match(entry, source, `${title}: "${entry.slice(0, 70).replace(/\s+/g, ' ')}…" names its source`)
+  }
+})
