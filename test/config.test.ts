@@ -20,7 +20,7 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     webhookMode: 'retry',
     webhookRetryBaseMs: 1000,
     mockAdminToken: undefined,
-    mockBodyLimit: 256 * 1024 * 1024,
+    mockBodyLimit: 64 * 1024 * 1024, // issue 11 item 1: sized from a 100,000-account document
     journalSize: 1000,
     logLevel: 'info',
   }
