@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify'
 import { MockClock, type TimeSource, systemTime } from './core/clock.js'
 import { type Config, MIGRATIONS_DIR, PACKAGE_ROOT } from './config.js'
 import { controlPlane } from './control/control.js'
+import { lockDatabaseFile } from './database/file-lock.js'
 import { openDatabase } from './database/open-database.js'
 import { loadFixturesIfEmpty } from './fixtures/load-fixtures.js'
 import { authPlugin } from './plugins/auth.js'
@@ -68,7 +69,15 @@ const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'ut
  * every route, in order. No module-level state, so tests build as many apps as they like.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  // One server per database file (issue 11 item 3): refused before the file is opened.
+  const lock = lockDatabaseFile(config.databasePath)
+  let db
+  try {
+    db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
   const clock = new MockClock(deps.timeSource ?? systemTime)
   let log: ((error: unknown) => void) | undefined
   const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error), compareSecrets: deps.compareSecrets })
@@ -76,6 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
   } catch (error) {
     db.close()
+    lock.release()
     throw error
   }
 
@@ -103,6 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // Webhook sends in flight are cut off and their jobs stay pending for the next start.
     await services.webhookDelivery.close()
     db.close()
+    lock.release()
   })
   app.setValidatorCompiler(createValidatorCompiler())
   app.setSerializerCompiler(createSerializerCompiler())

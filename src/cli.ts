@@ -189,6 +189,16 @@ async function readDocument(file: string): Promise<unknown> {
   }
 }
 
+/** Opens the database under a lock just taken; a failure to open lets the lock go. */
+function openWithLock<T>(open: () => T, lock: { release(): void }): T {
+  try {
+    return open()
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
 async function seed(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     'seed',
@@ -210,8 +220,9 @@ async function seed(args: string[]): Promise<number> {
 
   const document = await readDocument(file)
 
-  const [{ openDatabase }, { createServices }, { MockClock }, { PassportError }, { loadFixturesIfEmpty }, { serializeSeedResult }, { seedProgress }] = await Promise.all([
+  const [{ openDatabase }, { lockDatabaseFile }, { createServices }, { MockClock }, { PassportError }, { loadFixturesIfEmpty }, { serializeSeedResult }, { seedProgress }] = await Promise.all([
     import('./database/open-database.js'),
+    import('./database/file-lock.js'),
     import('./services.js'),
     import('./core/clock.js'),
     import('./core/errors.js'),
@@ -219,7 +230,9 @@ async function seed(args: string[]): Promise<number> {
     import('./control/state/state.serializer.js'),
     import('./seed-progress.js'),
   ])
-  const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  // The same lock as a server's (issue 11 item 3): never write a file a running server holds.
+  const lock = lockDatabaseFile(config.databasePath)
+  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR), lock)
   let progress: ReturnType<typeof seedProgress> | undefined
   try {
     const services = createServices({ db, clock: new MockClock(), config })
@@ -259,6 +272,7 @@ async function seed(args: string[]): Promise<number> {
     throw error
   } finally {
     db.close()
+    lock.release()
   }
 }
 
@@ -269,13 +283,15 @@ async function importState(args: string[]): Promise<number> {
   if (file === undefined) throw new UsageError('missing FILE, the state document', 'import')
   const config = configFrom('import', { DATABASE_PATH: values.db })
   const document = await readDocument(file)
-  const [{ openDatabase }, { createServices }, { MockClock }, { PassportError }] = await Promise.all([
+  const [{ openDatabase }, { lockDatabaseFile }, { createServices }, { MockClock }, { PassportError }] = await Promise.all([
     import('./database/open-database.js'),
+    import('./database/file-lock.js'),
     import('./services.js'),
     import('./core/clock.js'),
     import('./core/errors.js'),
   ])
-  const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  const lock = lockDatabaseFile(config.databasePath)
+  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR), lock)
   try {
     const services = createServices({ db, clock: new MockClock(), config })
     const startedMs = performance.now()
@@ -288,6 +304,7 @@ async function importState(args: string[]): Promise<number> {
     throw error
   } finally {
     db.close()
+    lock.release()
   }
 }
 
@@ -345,7 +362,7 @@ main(process.argv.slice(2)).then(
     }
     // FixturesError (a bad fixtures file) and SQLite errors (a file that is no database) are runtime failures too.
     const name = (error as Error).name
-    if (error instanceof RuntimeError || name === 'FixturesError' || (error as { code?: string }).code?.startsWith('SQLITE_')) {
+    if (error instanceof RuntimeError || name === 'FixturesError' || name === 'StartupError' || (error as { code?: string }).code?.startsWith('SQLITE_')) {
       process.stderr.write(`${BIN}: ${(error as Error).message}\n`)
       process.exitCode = 1
       return

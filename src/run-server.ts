@@ -1,5 +1,6 @@
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
+import { StartupError } from './core/startup-error.js'
 import { FixturesError } from './fixtures/load-fixtures.js'
 
 /**
@@ -12,7 +13,7 @@ export async function runServer(config: Config): Promise<void> {
   try {
     app = await buildApp(config, { prettyLog: process.stdout.isTTY === true })
   } catch (error) {
-    if (error instanceof FixturesError || (error as { code?: string }).code?.startsWith('SQLITE_')) {
+    if (error instanceof StartupError || error instanceof FixturesError || (error as { code?: string }).code?.startsWith('SQLITE_')) {
       process.stderr.write(`passport-mock: ${(error as Error).message}\n`)
       process.exit(1)
     }

@@ -1,0 +1,8 @@
+/**
+ * A reason the server (or an offline CLI command) cannot start, said in one line that tells
+ * what to do (issue 11 item 11): the entry points print `passport-mock: <message>` on stderr,
+ * with no stack trace, and exit 1.
+ */
+export class StartupError extends Error {
+  override name = 'StartupError'
+}
