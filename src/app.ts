@@ -10,6 +10,7 @@ import { openDatabase } from './database/open-database.js'
 import { loadFixturesIfEmpty } from './fixtures/load-fixtures.js'
 import { authPlugin } from './plugins/auth.js'
 import { contentTypesPlugin } from './plugins/content-types.js'
+import { createClientErrorHandler } from './plugins/client-errors.js'
 import { errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
 import { faultsPlugin, realSleep, type Sleep } from './plugins/faults.js'
 import { journalPlugin } from './plugins/journal.js'
@@ -100,6 +101,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: V1_BODY_LIMIT,
     routerOptions: { maxParamLength: 1000 },
     // A malformed URL or an over-long path id never reaches the hooks: answer it in the contract's shape too (CONTRACT §2).
+    // Node's HTTP parser refusals and request timeouts, in the contract's shape too (issue 11 item 8).
+    clientErrorHandler: createClientErrorHandler(),
     frameworkErrors: (error, request, reply) => {
       reply.header('x-trace-id', request.id)
       return sendError(request, reply, toPassportError(error, request))
