@@ -17,6 +17,7 @@ import { journalPlugin } from './plugins/journal.js'
 import { listQueryPlugin } from './plugins/list-query.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { requestLogPlugin } from './plugins/request-log.js'
+import { requestTimeoutPlugin } from './plugins/request-timeout.js'
 import { traceIdPlugin } from './plugins/trace-id.js'
 import { createSerializerCompiler } from './plugins/serialization.js'
 import { createValidatorCompiler } from './plugins/validation.js'
@@ -99,6 +100,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // One line per request comes from the request-log plugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: V1_BODY_LIMIT,
+    // A request must be whole within REQUEST_TIMEOUT_MS (issue 11 item 12); Node checks its
+    // connections every 30 s unless told: a quarter of the timeout, at most every second.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))) },
     routerOptions: { maxParamLength: 1000 },
     // A malformed URL or an over-long path id never reaches the hooks: answer it in the contract's shape too (CONTRACT §2).
     // Node's HTTP parser refusals and request timeouts, in the contract's shape too (issue 11 item 8).
@@ -123,6 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(errorHandlerPlugin)
   await app.register(traceIdPlugin)
+  await app.register(requestTimeoutPlugin, { timeoutMs: config.requestTimeoutMs })
   await app.register(contentTypesPlugin)
   await app.register(listQueryPlugin)
   await app.register(requestLogPlugin)

@@ -22,6 +22,7 @@ export interface Config {
   webhookRetryBaseMs: number
   mockAdminToken: string | undefined
   mockBodyLimit: number
+  requestTimeoutMs: number
   journalSize: number
   logLevel: LogLevel
 }
@@ -77,6 +78,13 @@ const MiB = 1024 * 1024
  */
 export const DEFAULT_MOCK_BODY_LIMIT = 64 * MiB
 
+/**
+ * Issue 11 item 12: a body that trickles in (3 bytes every 5 s) held its connection for ever
+ * (Fastify sets Node's requestTimeout to 0). 120 s lets a 64 MiB document arrive at 0.6 MB/s and
+ * stays above Node's 60 s headersTimeout, which Node requires and which stays as it is.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000
+
 /** Every variable, in the README's order. */
 export const SETTINGS: Setting[] = [
   { key: 'port', env: 'PORT', description: 'Port to listen on (0: any free port)', defaultText: '8080', read: integer('PORT', 0, 65535, 8080) },
@@ -104,6 +112,13 @@ export const SETTINGS: Setting[] = [
   { key: 'webhookRetryBaseMs', env: 'WEBHOOK_RETRY_BASE_MS', description: 'First retry wait; doubles each time', defaultText: '1000', read: integer('WEBHOOK_RETRY_BASE_MS', 1, 3600000, 1000) },
   { key: 'mockAdminToken', env: 'MOCK_ADMIN_TOKEN', description: 'When set, `/_mock` routes (but health) need `X-Mock-Admin-Token`', defaultText: 'unset (open)', read: optional },
   { key: 'mockBodyLimit', env: 'MOCK_BODY_LIMIT', description: 'Body limit (bytes) of `POST /_mock/seed` and `PUT /_mock/state`; a 100,000-account document is about 35 MiB', defaultText: '67108864 (64 MiB)', read: integer('MOCK_BODY_LIMIT', 1024, 2 ** 31 - 1, DEFAULT_MOCK_BODY_LIMIT) },
+  {
+    key: 'requestTimeoutMs',
+    env: 'REQUEST_TIMEOUT_MS',
+    description: 'Time for a whole request (headers and body) to arrive; then 408 and the connection closes',
+    defaultText: '120000',
+    read: integer('REQUEST_TIMEOUT_MS', 100, 3600000, DEFAULT_REQUEST_TIMEOUT_MS),
+  },
   { key: 'journalSize', env: 'JOURNAL_SIZE', description: 'Recent `/v1` requests kept in the journal (0: off)', defaultText: '1000', read: integer('JOURNAL_SIZE', 0, 1000000, 1000) },
   {
     key: 'logLevel',

@@ -158,7 +158,7 @@ t.test('import loads a state document larger than any body limit from a file; a 
     t.equal(refused.code, 1)
     t.equal(refused.stderr, `passport-mock: ${deep} nests arrays and objects more than 16 deep: no seed or state document does\n`)
   }
-  const bad = await run(['import', writeJson(dir, 'bad.json', { accounts: [{ id: 'x' }] }), '--db', db])
+  const bad = await run(['import', writeJson(dir, 'bad.json', { accounts: [{ id: 'x' }] }), '--db', join(dir, 'other.sqlite')])
   t.equal(bad.code, 1)
   t.match(bad.stderr, /^passport-mock: .*bad\.json: Field 'format_version' is required\n$/)
 })

@@ -21,6 +21,7 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     webhookRetryBaseMs: 1000,
     mockAdminToken: undefined,
     mockBodyLimit: 64 * 1024 * 1024, // issue 11 item 1: sized from a 100,000-account document
+    requestTimeoutMs: 120000,
     journalSize: 1000,
     logLevel: 'info',
   }
@@ -43,6 +44,7 @@ t.test('reads every variable', async (t) => {
     WEBHOOK_RETRY_BASE_MS: '250',
     MOCK_ADMIN_TOKEN: 'admin-token',
     MOCK_BODY_LIMIT: '1048576',
+    REQUEST_TIMEOUT_MS: '5000',
     JOURNAL_SIZE: '0',
     LOG_LEVEL: 'silent',
   })
@@ -60,6 +62,7 @@ t.test('reads every variable', async (t) => {
     webhookRetryBaseMs: 250,
     mockAdminToken: 'admin-token',
     mockBodyLimit: 1048576,
+    requestTimeoutMs: 5000,
     journalSize: 0,
     logLevel: 'silent',
   })

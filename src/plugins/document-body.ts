@@ -57,7 +57,8 @@ export function useDocumentBodyParser(app: FastifyInstance): void {
       if (problem) return finish(shapeError(problem))
       chunks.push(bytes)
     }
-    const onError = (error: Error) => finish(Object.assign(error, { statusCode: 400 }))
+    // A stream error (the request timeout's 408, a reset) keeps its status; anything else is 400.
+    const onError = (error: Error & { statusCode?: number }) => finish(error.statusCode !== undefined && error.statusCode >= 400 ? error : Object.assign(error, { statusCode: 400 }))
     const onEnd = () => {
       if (!Number.isNaN(declared) && received !== declared) {
         return finish(Object.assign(new Error('Content-Length mismatch'), { code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', statusCode: 400 }))

@@ -52,6 +52,8 @@ export function toPassportError(error: unknown, request: FastifyRequest): Passpo
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new PassportError('invalid_json')
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new PassportError('request_timeout')
     case 'FST_ERR_BAD_URL':
       return new PassportError('invalid_parameter_value', { en: 'The request path is not a valid URL', es: 'La ruta de la solicitud no es una URL válida' })
     case 'FST_ERR_MAX_PARAM_LENGTH':
