@@ -13,11 +13,10 @@ export async function runServer(config: Config): Promise<void> {
   try {
     app = await buildApp(config, { prettyLog: process.stdout.isTTY === true })
   } catch (error) {
-    if (error instanceof StartupError || error instanceof FixturesError || (error as { code?: string }).code?.startsWith('SQLITE_')) {
-      process.stderr.write(`passport-mock: ${(error as Error).message}\n`)
-      process.exit(1)
-    }
-    throw error
+    // Every start-up failure is one line that says what to do, never a stack (issue 11 item 11).
+    const known = error instanceof StartupError || error instanceof FixturesError || (error as { code?: string }).code?.startsWith('SQLITE_')
+    process.stderr.write(`passport-mock: ${known ? (error as Error).message : `cannot start: ${(error as Error).message ?? String(error)}`}\n`)
+    process.exit(1)
   }
 
   const close = (signal: string) => {

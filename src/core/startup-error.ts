@@ -5,4 +5,9 @@
  */
 export class StartupError extends Error {
   override name = 'StartupError'
+
+  constructor(message: string) {
+    // One line, whatever a wrapped message (SQLite's, the file system's) held.
+    super(message.replace(/\s*\n\s*/g, ' '))
+  }
 }

@@ -73,3 +73,32 @@ export async function stopChildServer(server: ChildServer): Promise<void> {
   server.child.kill('SIGTERM')
   await server.exited
 }
+
+export interface Exit {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs a script of the package (dist/server.js, dist/cli.js) with `args` and `env` on top of a
+ * clean environment (port 0 on loopback) until it exits; SIGKILLs it and rejects after
+ * `timeoutMs`, so a server that starts when it should have refused fails the test in time.
+ */
+export function runToExit(script: string, args: string[], env: Record<string, string>, timeoutMs = 10_000): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${script} ${args.join(' ')} still running after ${timeoutMs} ms; stdout: ${stdout.slice(0, 500)} stderr: ${stderr}`))
+    }, timeoutMs)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}

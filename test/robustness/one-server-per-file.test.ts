@@ -1,40 +1,14 @@
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { loadConfig, PACKAGE_ROOT } from '../../src/config.js'
 import { buildApp } from '../../src/app.js'
-import { SERVER_JS, startChildServer, stopChildServer } from './child-server.js'
+import { runToExit as runToEnd, SERVER_JS, startChildServer, stopChildServer } from './child-server.js'
 
 // Issue 11 item 3: two servers on one database file started silently and then disagreed (a token
 // revoked on one still worked on the other; one balance was spent through each).
 
 const CLI = join(PACKAGE_ROOT, 'dist', 'cli.js')
-
-interface Exit {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs a script of the package to its end (bounded), with a clean environment. */
-function runToEnd(script: string, args: string[], env: Record<string, string>, timeoutMs = 10_000): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`${script} ${args.join(' ')} still running after ${timeoutMs} ms; stderr: ${stderr}`))
-    }, timeoutMs)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
 
 t.test('a second server on the same file refuses to start, naming the file and the pid; a kill -9 leaves no stale lock', async (t) => {
   const db = join(t.testdir(), 'shared.sqlite')
