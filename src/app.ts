@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance, LogController } from 'fastify'
 import { MockClock, type TimeSource, systemTime } from './core/clock.js'
+import { RateLimitedLog } from './core/rate-limited-log.js'
 import { type Config, MIGRATIONS_DIR, PACKAGE_ROOT } from './config.js'
 import { controlPlane } from './control/control.js'
 import { lockDatabaseFile } from './database/file-lock.js'
@@ -11,7 +12,7 @@ import { loadFixturesIfEmpty } from './fixtures/load-fixtures.js'
 import { authPlugin } from './plugins/auth.js'
 import { contentTypesPlugin } from './plugins/content-types.js'
 import { createClientErrorHandler } from './plugins/client-errors.js'
-import { errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
+import { type ErrorReport, errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
 import { faultsPlugin, realSleep, type Sleep } from './plugins/faults.js'
 import { journalPlugin } from './plugins/journal.js'
 import { listQueryPlugin } from './plugins/list-query.js'
@@ -110,11 +111,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     clientErrorHandler: createClientErrorHandler(),
     frameworkErrors: (error, request, reply) => {
       reply.header('x-trace-id', request.id)
-      return sendError(request, reply, toPassportError(error, request))
+      return sendError(request, reply, toPassportError(error, request, report))
     },
   })
   app.decorate('services', services)
-  log = (error) => app.log.error({ err: error }, 'sweeper task failed')
+  // Errors are logged at most once a second per cause, with the count held back (issue 11 item 9).
+  const errorLog = new RateLimitedLog((cause, error, heldBack) => app.log.error({ err: error, cause, ...(heldBack > 0 && { repeated: heldBack }) }, cause === 'storage_full' ? 'disk full: writes answer 503 storage_full' : 'unhandled error'), deps.realNowMs)
+  const sweepLog = new RateLimitedLog((cause, error, heldBack) => app.log.error({ err: error, cause, ...(heldBack > 0 && { repeated: heldBack }) }, 'sweeper task failed'), deps.realNowMs)
+  const report: ErrorReport = (cause, error) => errorLog.report(cause, error)
+  log = (error) => sweepLog.report(((error as { code?: unknown }).code as string | undefined) ?? (error as Error).name ?? 'error', error)
   app.addHook('onReady', async () => services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS))
   app.addHook('onClose', async () => {
     await services.sweeper.stop()
@@ -126,7 +131,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.setValidatorCompiler(createValidatorCompiler())
   app.setSerializerCompiler(createSerializerCompiler())
 
-  await app.register(errorHandlerPlugin)
+  await app.register(errorHandlerPlugin, { report })
   await app.register(traceIdPlugin)
   await app.register(requestTimeoutPlugin, { timeoutMs: config.requestTimeoutMs })
   await app.register(contentTypesPlugin)

@@ -46,6 +46,12 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, type: 'RESOURCE_EXHAUSTED', en: 'Too many requests', es: 'Demasiadas solicitudes' },
   request_headers_too_large: { status: 431, type: 'INVALID_ARGUMENT', en: 'The request line and headers are larger than 16 KiB', es: 'La línea de solicitud y los encabezados superan 16 KiB' },
   internal_error: { status: 500, type: 'INTERNAL', en: 'Internal server error', es: 'Error interno del servidor' },
+  storage_full: {
+    status: 503,
+    type: 'UNAVAILABLE',
+    en: 'The disk holding the mock’s database is full: nothing was stored; free some space and retry',
+    es: 'El disco que guarda la base de datos del mock está lleno: no se guardó nada; libere espacio y reintente',
+  },
   service_unavailable: { status: 503, type: 'UNAVAILABLE', en: 'The service is unavailable', es: 'El servicio no está disponible' },
 } as const satisfies Record<string, CatalogueEntry>
 

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import FindMyWay from 'find-my-way'
 import { PassportError } from '../core/errors.js'
 import { pickLanguage } from '../core/language.js'
+import { withStorageFull } from './common-schemas.js'
 import { translateValidationError } from './validation.js'
 
 /** The path without its query string: the error body's `url` (CONTRACT §2). */
@@ -38,8 +39,13 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: P
   return reply.send(errorBody(request, error))
 }
 
+/** Where unexpected errors are logged: by cause, at most one line a second each (src/core/rate-limited-log.ts). */
+export type ErrorReport = (cause: string, error: unknown, request: FastifyRequest) => void
+
+const logEach: ErrorReport = (_cause, error, request) => request.log.error({ err: error }, 'unhandled error')
+
 /** Maps anything thrown on the way to a PassportError; unknown errors become 500 and are logged. */
-export function toPassportError(error: unknown, request: FastifyRequest): PassportError {
+export function toPassportError(error: unknown, request: FastifyRequest, report: ErrorReport = logEach): PassportError {
   if (error instanceof PassportError) return error
   const e = error as FastifyError & { validationContext?: string }
   if (e.validation && e.validation.length > 0) return translateValidationError(e.validation[0] as never, e.validationContext ?? 'body')
@@ -63,6 +69,10 @@ export function toPassportError(error: unknown, request: FastifyRequest): Passpo
         en: 'The request body does not match its Content-Length',
         es: 'El cuerpo de la solicitud no coincide con su Content-Length',
       })
+    case 'SQLITE_FULL':
+      // The transaction rolled back: nothing was stored, and the client may retry (issue 11 item 9).
+      report('storage_full', error, request)
+      return new PassportError('storage_full')
     case 'SQLITE_CONSTRAINT_UNIQUE':
     case 'SQLITE_CONSTRAINT_PRIMARYKEY':
       // The services check uniqueness first; this is the backstop for a race between two requests.
@@ -72,7 +82,7 @@ export function toPassportError(error: unknown, request: FastifyRequest): Passpo
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new PassportError('invalid_parameter_value', { en: 'The request is malformed', es: 'La solicitud está mal formada' })
   }
-  request.log.error({ err: error }, 'unhandled error')
+  report(typeof e.code === 'string' ? e.code : e.name, error, request)
   return new PassportError('internal_error')
 }
 
@@ -82,12 +92,15 @@ export function toPassportError(error: unknown, request: FastifyRequest): Passpo
  * called with another method (405, with `Allow`). Never a stack trace.
  */
 export const errorHandlerPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, { report }: { report: ErrorReport }) => {
     // Known path patterns and their methods, for telling 405 from 404.
     const methodsByPattern = new Map<string, Set<string>>()
     let router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1> | undefined
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method]
+      // A write may meet a full disk: 503 storage_full is declared on every route that writes.
+      const response = route.schema?.response as Record<string, unknown> | undefined
+      if (response && methods.some((m) => m !== 'GET' && m !== 'HEAD')) route.schema = { ...route.schema, response: withStorageFull(response) }
       const set = methodsByPattern.get(route.url) ?? new Set<string>()
       for (const m of methods) set.add(m)
       methodsByPattern.set(route.url, set)
@@ -102,7 +115,7 @@ export const errorHandlerPlugin = fp(
       return found?.store ? [...found.store.methods].sort() : []
     }
 
-    app.setErrorHandler((error, request, reply) => sendError(request, reply, toPassportError(error, request)))
+    app.setErrorHandler((error, request, reply) => sendError(request, reply, toPassportError(error, request, report)))
 
     app.setNotFoundHandler((request, reply) => {
       const allow = allowedMethods(pathOf(request.url))
