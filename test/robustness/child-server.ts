@@ -13,6 +13,8 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** Everything the child wrote on stderr, for failure messages. */
   stderr: () => string
+  /** The lines the child wrote on stdout so far (its JSON log). */
+  stdoutLines: () => string[]
 }
 
 interface Teardown {
@@ -42,6 +44,8 @@ export async function startChildServer(t: Teardown, env: Record<string, string>,
     err += chunk
   })
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+  const out: string[] = []
+  lines.on('line', (line) => out.push(line))
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms; stderr: ${err}`)), timeoutMs)
     lines.on('line', (line) => {
@@ -62,9 +66,7 @@ export async function startChildServer(t: Teardown, env: Record<string, string>,
       reject(new Error(`server exited before listening (code ${code}, signal ${signal}); stderr: ${err}`))
     })
   })
-  // Keep draining stdout so the child never blocks on a full pipe.
-  lines.on('line', () => {})
-  return { url, child, exited, stderr: () => err }
+  return { url, child, exited, stderr: () => err, stdoutLines: () => out }
 }
 
 /** SIGTERM, then the exit (a clean close: the WAL is checkpointed by SQLite on the last close). */
