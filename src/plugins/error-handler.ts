@@ -12,6 +12,22 @@ export function pathOf(url: string): string {
   return q === -1 ? url : url.slice(0, q)
 }
 
+/**
+ * The path as the router matched it (issue 11 item 13): percent-encoding decoded as `decodeURI`
+ * does (`/v1/%61ccounts` → `/v1/accounts`, `/%761` → `/v1`), reserved characters such as `%2F`
+ * left encoded, as find-my-way leaves them. Fault rules and the journal look at this path, so an
+ * encoded request cannot slip past a rule that its decoded form matches. Malformed: as sent.
+ */
+export function decodedPath(url: string): string {
+  const path = pathOf(url)
+  if (!path.includes('%')) return path
+  try {
+    return decodeURI(path)
+  } catch {
+    return path
+  }
+}
+
 /** The first path segment after `/v1` (`accounts`, `iam`…), `_mock` for the control plane, else "". */
 export function resourceOf(path: string): string {
   const segments = path.split('/')
