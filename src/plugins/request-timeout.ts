@@ -28,11 +28,16 @@ export const requestTimeoutPlugin = fp(
         if (request.raw.complete || payload.listenerCount('error') === 0) return
         payload.emit('error', Object.assign(new Error('The request body did not arrive within REQUEST_TIMEOUT_MS'), { code: 'ERR_HTTP_REQUEST_TIMEOUT', statusCode: 408 }))
       }, remaining)
+      // Never what keeps the process alive, and gone with the request: a request the HTTP
+      // parser refuses mid-body (bad chunking) ends its socket without an 'end' or a response.
+      timer.unref()
       request.bodyTimer = timer
-      payload.once('end', () => {
+      const clear = () => {
         clearTimeout(timer)
         request.bodyTimer = null
-      })
+      }
+      payload.once('end', clear)
+      request.raw.once('close', clear)
       done(null, payload)
     })
     app.addHook('onResponse', (request, _reply, done) => {
