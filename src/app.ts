@@ -3,18 +3,22 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance, LogController } from 'fastify'
 import { MockClock, type TimeSource, systemTime } from './core/clock.js'
+import { RateLimitedLog } from './core/rate-limited-log.js'
 import { type Config, MIGRATIONS_DIR, PACKAGE_ROOT } from './config.js'
 import { controlPlane } from './control/control.js'
+import { lockDatabaseFile } from './database/file-lock.js'
 import { openDatabase } from './database/open-database.js'
 import { loadFixturesIfEmpty } from './fixtures/load-fixtures.js'
 import { authPlugin } from './plugins/auth.js'
 import { contentTypesPlugin } from './plugins/content-types.js'
-import { errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
+import { createClientErrorHandler } from './plugins/client-errors.js'
+import { type ErrorReport, errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
 import { faultsPlugin, realSleep, type Sleep } from './plugins/faults.js'
 import { journalPlugin } from './plugins/journal.js'
 import { listQueryPlugin } from './plugins/list-query.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { requestLogPlugin } from './plugins/request-log.js'
+import { requestTimeoutPlugin } from './plugins/request-timeout.js'
 import { traceIdPlugin } from './plugins/trace-id.js'
 import { createSerializerCompiler } from './plugins/serialization.js'
 import { createValidatorCompiler } from './plugins/validation.js'
@@ -69,7 +73,15 @@ const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'ut
  * every route, in order. No module-level state, so tests build as many apps as they like.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  // One server per database file (issue 11 item 3): refused before the file is opened.
+  const lock = lockDatabaseFile(config.databasePath)
+  let db
+  try {
+    db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
   const clock = new MockClock(deps.timeSource ?? systemTime)
   let log: ((error: unknown) => void) | undefined
   const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error), compareSecrets: deps.compareSecrets })
@@ -79,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     services.authorizations.applyEnvironment()
   } catch (error) {
     db.close()
+    lock.release()
     throw error
   }
 
@@ -91,15 +104,25 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // One line per request comes from the request-log plugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: V1_BODY_LIMIT,
+    // A request must be whole within REQUEST_TIMEOUT_MS (issue 11 item 12); Node checks its
+    // connections every 30 s unless told: a quarter of the timeout, at most every second.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))) },
     routerOptions: { maxParamLength: 1000 },
     // A malformed URL or an over-long path id never reaches the hooks: answer it in the contract's shape too (CONTRACT §2).
+    // Node's HTTP parser refusals and request timeouts, in the contract's shape too (issue 11 item 8).
+    clientErrorHandler: createClientErrorHandler(),
     frameworkErrors: (error, request, reply) => {
       reply.header('x-trace-id', request.id)
-      return sendError(request, reply, toPassportError(error, request))
+      return sendError(request, reply, toPassportError(error, request, report))
     },
   })
   app.decorate('services', services)
-  log = (error) => app.log.error({ err: error }, 'sweeper task failed')
+  // Errors are logged at most once a second per cause, with the count held back (issue 11 item 9).
+  const errorLog = new RateLimitedLog((cause, error, heldBack) => app.log.error({ err: error, cause, ...(heldBack > 0 && { repeated: heldBack }) }, cause === 'storage_full' ? 'disk full: writes answer 503 storage_full' : 'unhandled error'), deps.realNowMs)
+  const sweepLog = new RateLimitedLog((cause, error, heldBack) => app.log.error({ err: error, cause, ...(heldBack > 0 && { repeated: heldBack }) }, 'sweeper task failed'), deps.realNowMs)
+  const report: ErrorReport = (cause, error) => errorLog.report(cause, error)
+  log = (error) => sweepLog.report(((error as { code?: unknown }).code as string | undefined) ?? (error as Error).name ?? 'error', error)
   app.addHook('onReady', async () => services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS))
   app.addHook('onClose', async () => {
     await services.sweeper.stop()
@@ -108,12 +131,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // Likewise for callbacks being asked: their questions stay pending and are asked again.
     await services.authorizationDelivery.close()
     db.close()
+    lock.release()
   })
   app.setValidatorCompiler(createValidatorCompiler())
   app.setSerializerCompiler(createSerializerCompiler())
 
-  await app.register(errorHandlerPlugin)
+  await app.register(errorHandlerPlugin, { report })
   await app.register(traceIdPlugin)
+  await app.register(requestTimeoutPlugin, { timeoutMs: config.requestTimeoutMs })
   await app.register(contentTypesPlugin)
   await app.register(listQueryPlugin)
   await app.register(requestLogPlugin)

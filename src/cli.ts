@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { DOCUMENT_MAX_DEPTH, JsonShapeScanner } from './core/json-shape.js'
 import { type Config, ConfigError, loadConfig, MIGRATIONS_DIR, PACKAGE_ROOT, SETTINGS, type Setting } from './config.js'
 
 /**
@@ -53,6 +54,7 @@ Commands:
 ${table([
   ['serve', 'Start the server (flags mirror the environment variables)'],
   ['seed FILE --db PATH', 'Apply a seed document to a database file, without a server'],
+  ['import FILE --db PATH', 'Replace a database file\'s state with a state document (GET /_mock/state), without a server'],
   ['openapi', 'Print the OpenAPI document as JSON'],
   ['parity --target URL …', 'Compare the mock with a real Passport sandbox, step by step'],
   ['record --upstream URL …', 'A proxy that records your client talking to the sandbox'],
@@ -92,6 +94,20 @@ ${table([
   ['--fixtures-path <path>', 'Fixtures loaded into an empty database [env FIXTURES_PATH; default: fixtures/default.json beside the package]'],
   ['--json', 'Print every created object (the POST /_mock/seed answer) as JSON on stdout'],
   ['-q, --quiet', 'No progress bar and no summary'],
+  ['-h, --help', 'Show this help'],
+])}
+`,
+  import: () => `Usage: ${BIN} import FILE [--db PATH] [flags]
+
+Replaces the whole state of a database file with the state document FILE (what GET /_mock/state
+answers, what PUT /_mock/state takes), with no server and no body limit: the file is read in
+chunks and refused at once if it nests deeper than ${DOCUMENT_MAX_DEPTH}. Validated first; one
+transaction: on an error nothing changes.
+
+Flags:
+${table([
+  ['--db <path>', 'Database file [env DATABASE_PATH; default: db/passport-mock.sqlite beside the package]'],
+  ['-q, --quiet', 'No summary'],
   ['-h, --help', 'Show this help'],
 ])}
 `,
@@ -156,6 +172,39 @@ async function serve(args: string[]): Promise<number> {
   return -1
 }
 
+/**
+ * Reads a seed or state document from a file in chunks, each scanned for nesting depth as it
+ * comes (issue 11 item 1): a file of nested brackets is refused at its first chunk, not parsed.
+ * There is no size limit here (MOCK_BODY_LIMIT is for HTTP bodies); the document is then parsed
+ * whole, because it is applied in one transaction. V8 caps one string at 512 MiB.
+ */
+async function readDocument(file: string): Promise<unknown> {
+  const scanner = new JsonShapeScanner({ maxDepth: DOCUMENT_MAX_DEPTH, maxValues: Number.MAX_SAFE_INTEGER })
+  const chunks: Buffer[] = []
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+      const bytes = chunk as Buffer
+      if (scanner.feed(bytes)) throw new RuntimeError(`${file} nests arrays and objects more than ${DOCUMENT_MAX_DEPTH} deep: no seed or state document does`)
+      chunks.push(bytes)
+    }
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch (error) {
+    if (error instanceof RuntimeError) throw error
+    const e = error as NodeJS.ErrnoException
+    throw new RuntimeError(e.code === 'ENOENT' ? `cannot read ${file}: no such file` : e instanceof SyntaxError ? `${file} is not valid JSON: ${e.message}` : `cannot read ${file}: ${e.message}`)
+  }
+}
+
+/** Opens the database under a lock just taken; a failure to open lets the lock go. */
+function openWithLock<T>(open: () => T, lock: { release(): void }): T {
+  try {
+    return open()
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
 async function seed(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     'seed',
@@ -175,16 +224,11 @@ async function seed(args: string[]): Promise<number> {
   if (file === undefined) throw new UsageError('missing FILE, the seed document', 'seed')
   const config = configFrom('seed', { DATABASE_PATH: values.db, SEED: values.seed, FIXTURES_PATH: values['fixtures-path'] })
 
-  let document: unknown
-  try {
-    document = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    throw new RuntimeError(e.code === 'ENOENT' ? `cannot read ${file}: no such file` : e instanceof SyntaxError ? `${file} is not valid JSON: ${e.message}` : `cannot read ${file}: ${e.message}`)
-  }
+  const document = await readDocument(file)
 
-  const [{ openDatabase }, { createServices }, { MockClock }, { PassportError }, { loadFixturesIfEmpty }, { serializeSeedResult }, { seedProgress }] = await Promise.all([
+  const [{ openDatabase }, { lockDatabaseFile }, { createServices }, { MockClock }, { PassportError }, { loadFixturesIfEmpty }, { serializeSeedResult }, { seedProgress }] = await Promise.all([
     import('./database/open-database.js'),
+    import('./database/file-lock.js'),
     import('./services.js'),
     import('./core/clock.js'),
     import('./core/errors.js'),
@@ -192,7 +236,9 @@ async function seed(args: string[]): Promise<number> {
     import('./control/state/state.serializer.js'),
     import('./seed-progress.js'),
   ])
-  const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
+  // The same lock as a server's (issue 11 item 3): never write a file a running server holds.
+  const lock = lockDatabaseFile(config.databasePath)
+  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR), lock)
   let progress: ReturnType<typeof seedProgress> | undefined
   try {
     const services = createServices({ db, clock: new MockClock(), config })
@@ -232,6 +278,39 @@ async function seed(args: string[]): Promise<number> {
     throw error
   } finally {
     db.close()
+    lock.release()
+  }
+}
+
+async function importState(args: string[]): Promise<number> {
+  const { values, positionals } = parse('import', args, { db: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } }, 1)
+  if (values.help) return help('import')
+  const file = positionals[0]
+  if (file === undefined) throw new UsageError('missing FILE, the state document', 'import')
+  const config = configFrom('import', { DATABASE_PATH: values.db })
+  const document = await readDocument(file)
+  const [{ openDatabase }, { lockDatabaseFile }, { createServices }, { MockClock }, { PassportError }] = await Promise.all([
+    import('./database/open-database.js'),
+    import('./database/file-lock.js'),
+    import('./services.js'),
+    import('./core/clock.js'),
+    import('./core/errors.js'),
+  ])
+  const lock = lockDatabaseFile(config.databasePath)
+  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR), lock)
+  try {
+    const services = createServices({ db, clock: new MockClock(), config })
+    const startedMs = performance.now()
+    services.state.import(document)
+    const accounts = (document as { accounts?: unknown[] }).accounts?.length ?? 0
+    if (!values.quiet) process.stdout.write(`Imported ${file} into ${config.databasePath} in ${((performance.now() - startedMs) / 1000).toFixed(2)} s: ${accounts} account${accounts === 1 ? '' : 's'}\n`)
+    return 0
+  } catch (error) {
+    if (error instanceof PassportError) throw new RuntimeError(`${file}: ${error.message}`)
+    throw error
+  } finally {
+    db.close()
+    lock.release()
   }
 }
 
@@ -495,7 +574,7 @@ function help(command = 'main'): number {
   return 0
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { serve, seed, openapi, parity, record, replay: replayCommand }
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { serve, seed, import: importState, openapi, parity, record, replay: replayCommand }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -533,7 +612,7 @@ main(process.argv.slice(2)).then(
     }
     // FixturesError (a bad fixtures file) and SQLite errors (a file that is no database) are runtime failures too.
     const name = (error as Error).name
-    if (error instanceof RuntimeError || name === 'FixturesError' || (error as { code?: string }).code?.startsWith('SQLITE_')) {
+    if (error instanceof RuntimeError || name === 'FixturesError' || name === 'StartupError' || (error as { code?: string }).code?.startsWith('SQLITE_')) {
       process.stderr.write(`${BIN}: ${(error as Error).message}\n`)
       process.exitCode = 1
       return

@@ -26,6 +26,7 @@ export interface Config {
   paymentAuthorizationAutoApproveError: boolean
   mockAdminToken: string | undefined
   mockBodyLimit: number
+  requestTimeoutMs: number
   journalSize: number
   logLevel: LogLevel
 }
@@ -97,6 +98,20 @@ function path(fallback: string) {
 
 const MiB = 1024 * 1024
 
+/**
+ * Issue 11 item 1: a 100,000-account seed document spelling every field measured 36.4 MB
+ * (34.7 MiB), the state export of a database holding them 35.6 MB (34.0 MiB). 64 MiB fits
+ * either with 1.8× room; 256 MiB (the old default) let one body of nested arrays exhaust the heap.
+ */
+export const DEFAULT_MOCK_BODY_LIMIT = 64 * MiB
+
+/**
+ * Issue 11 item 12: a body that trickles in (3 bytes every 5 s) held its connection for ever
+ * (Fastify sets Node's requestTimeout to 0). 120 s lets a 64 MiB document arrive at 0.6 MB/s and
+ * stays above Node's 60 s headersTimeout, which Node requires and which stays as it is.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000
+
 /** Every variable, in the README's order. */
 export const SETTINGS: Setting[] = [
   { key: 'port', env: 'PORT', description: 'Port to listen on (0: any free port)', defaultText: '8080', read: integer('PORT', 0, 65535, 8080) },
@@ -145,7 +160,14 @@ export const SETTINGS: Setting[] = [
     read: flag('PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR', false),
   },
   { key: 'mockAdminToken', env: 'MOCK_ADMIN_TOKEN', description: 'When set, `/_mock` routes (but health) need `X-Mock-Admin-Token`', defaultText: 'unset (open)', read: optional },
-  { key: 'mockBodyLimit', env: 'MOCK_BODY_LIMIT', description: 'Body limit (bytes) of `POST /_mock/seed` and `PUT /_mock/state`', defaultText: '268435456 (256 MiB)', read: integer('MOCK_BODY_LIMIT', 1024, 2 ** 31 - 1, 256 * MiB) },
+  { key: 'mockBodyLimit', env: 'MOCK_BODY_LIMIT', description: 'Body limit (bytes) of `POST /_mock/seed` and `PUT /_mock/state`; a 100,000-account document is about 35 MiB', defaultText: '67108864 (64 MiB)', read: integer('MOCK_BODY_LIMIT', 1024, 2 ** 31 - 1, DEFAULT_MOCK_BODY_LIMIT) },
+  {
+    key: 'requestTimeoutMs',
+    env: 'REQUEST_TIMEOUT_MS',
+    description: 'Time for a whole request (headers and body) to arrive; then 408 and the connection closes',
+    defaultText: '120000',
+    read: integer('REQUEST_TIMEOUT_MS', 100, 3600000, DEFAULT_REQUEST_TIMEOUT_MS),
+  },
   { key: 'journalSize', env: 'JOURNAL_SIZE', description: 'Recent `/v1` requests kept in the journal (0: off)', defaultText: '1000', read: integer('JOURNAL_SIZE', 0, 1000000, 1000) },
   {
     key: 'logLevel',

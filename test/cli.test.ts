@@ -113,6 +113,37 @@ t.test('seed shows a progress bar on stderr for a large document', async (t) => 
   t.same([quiet.code, quiet.stdout, quiet.stderr], [0, '', ''])
 })
 
+t.test('import loads a state document larger than any body limit from a file; a file nested too deep is refused with one line (issue 11 item 1)', async (t) => {
+  const dir = tempDir(t)
+  const { app: source } = await buildTestApp(t, { mockBodyLimit: 1024 })
+  const seeded = await source.inject({ method: 'POST', url: '/_mock/seed', payload: { accounts: Array.from({ length: 40 }, () => ({ available_balance: '12.34' })) } })
+  t.equal(seeded.statusCode, 413, 'the server takes no body over MOCK_BODY_LIMIT (1 KiB here)')
+  await source.services.seeds.apply({ accounts: Array.from({ length: 40 }, () => ({ available_balance: '12.34' })) })
+  const exported = await source.inject({ url: '/_mock/state' })
+  t.ok(exported.body.length > 1024 * 10, `the export is ${exported.body.length} bytes`)
+  const put = await source.inject({ method: 'PUT', url: '/_mock/state', headers: { 'content-type': 'application/json' }, payload: exported.body })
+  t.equal(put.statusCode, 413, 'too large to PUT back at this limit')
+  const file = join(dir, 'state.json')
+  writeFileSync(file, exported.body)
+  const db = join(dir, 'imported.sqlite')
+  const res = await run(['import', file, '--db', db])
+  t.equal(res.code, 0, res.stderr)
+  t.match(res.stdout, new RegExp(`^Imported ${file.replace(/[.]/g, '\\.')} into .* in [0-9.]+ s: ${(exported.json() as { accounts: unknown[] }).accounts.length} accounts\n$`))
+  const { app } = await buildTestApp(t, { databasePath: db })
+  t.same((await app.inject({ url: '/_mock/state' })).json(), exported.json(), 'the server on that file exports the same state')
+
+  const deep = join(dir, 'deep.json')
+  writeFileSync(deep, '['.repeat(5_000_000))
+  for (const command of ['import', 'seed']) {
+    const refused = await run([command, deep, '--db', join(dir, 'deep.sqlite')])
+    t.equal(refused.code, 1)
+    t.equal(refused.stderr, `passport-mock: ${deep} nests arrays and objects more than 16 deep: no seed or state document does\n`)
+  }
+  const bad = await run(['import', writeJson(dir, 'bad.json', { accounts: [{ id: 'x' }] }), '--db', join(dir, 'other.sqlite')])
+  t.equal(bad.code, 1)
+  t.match(bad.stderr, /^passport-mock: .*bad\.json: Field 'format_version' is required\n$/)
+})
+
 t.test('bad flags and arguments exit 2, a missing or invalid file exits 1, each with one line on stderr', async (t) => {
   const dir = tempDir(t)
   const db = join(dir, 'db.sqlite')

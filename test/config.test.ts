@@ -24,7 +24,8 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     paymentAuthorizationSecret: undefined,
     paymentAuthorizationAutoApproveError: false,
     mockAdminToken: undefined,
-    mockBodyLimit: 256 * 1024 * 1024,
+    mockBodyLimit: 64 * 1024 * 1024, // issue 11 item 1: sized from a 100,000-account document
+    requestTimeoutMs: 120000,
     journalSize: 1000,
     logLevel: 'info',
   }
@@ -51,6 +52,7 @@ t.test('reads every variable', async (t) => {
     PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR: 'true',
     MOCK_ADMIN_TOKEN: 'admin-token',
     MOCK_BODY_LIMIT: '1048576',
+    REQUEST_TIMEOUT_MS: '5000',
     JOURNAL_SIZE: '0',
     LOG_LEVEL: 'silent',
   })
@@ -72,6 +74,7 @@ t.test('reads every variable', async (t) => {
     paymentAuthorizationAutoApproveError: true,
     mockAdminToken: 'admin-token',
     mockBodyLimit: 1048576,
+    requestTimeoutMs: 5000,
     journalSize: 0,
     logLevel: 'silent',
   })

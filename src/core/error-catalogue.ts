@@ -40,12 +40,20 @@ export const ERROR_CATALOGUE = {
   payment_authorization_not_found: notFound('The entity has no payment authorization configured', 'La entidad no tiene autorización de pagos configurada'),
   route_not_found: notFound('No route matches this path', 'Ninguna ruta coincide con esta ruta de acceso'),
   method_not_allowed: { status: 405, type: 'METHOD_NOT_ALLOWED', en: 'This method is not allowed on this path', es: 'Este método no está permitido en esta ruta' },
+  request_timeout: { status: 408, type: 'INVALID_ARGUMENT', en: 'The request did not arrive whole within the request timeout', es: 'La solicitud no llegó completa dentro del tiempo de espera' },
   already_exists: { status: 409, type: 'ALREADY_EXISTS', en: 'The resource already exists', es: 'El recurso ya existe' },
   invalid_state: { status: 409, type: 'FAILED_PRECONDITION', en: 'The resource is not in a state that allows this operation', es: 'El recurso no está en un estado que permita esta operación' },
   payload_too_large: { status: 413, type: 'PAYLOAD_TOO_LARGE', en: 'The request body is too large', es: 'El cuerpo de la solicitud es demasiado grande' },
   unsupported_media_type: { status: 415, type: 'UNSUPPORTED_MEDIA_TYPE', en: 'This route does not accept the request body media type', es: 'Esta ruta no acepta el tipo de contenido del cuerpo de la solicitud' },
   rate_limited: { status: 429, type: 'RESOURCE_EXHAUSTED', en: 'Too many requests', es: 'Demasiadas solicitudes' },
+  request_headers_too_large: { status: 431, type: 'INVALID_ARGUMENT', en: 'The request line and headers are larger than 16 KiB', es: 'La línea de solicitud y los encabezados superan 16 KiB' },
   internal_error: { status: 500, type: 'INTERNAL', en: 'Internal server error', es: 'Error interno del servidor' },
+  storage_full: {
+    status: 503,
+    type: 'UNAVAILABLE',
+    en: 'The disk holding the mock’s database is full: nothing was stored; free some space and retry',
+    es: 'El disco que guarda la base de datos del mock está lleno: no se guardó nada; libere espacio y reintente',
+  },
   service_unavailable: { status: 503, type: 'UNAVAILABLE', en: 'The service is unavailable', es: 'El servicio no está disponible' },
 } as const satisfies Record<string, CatalogueEntry>
 

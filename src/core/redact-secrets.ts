@@ -1,8 +1,11 @@
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]'
 
-/** Nesting deeper than this is not copied: whatever sits there is dropped, secrets included. */
-const MAX_DEPTH = 32
+/** Nesting deeper than this is not copied: whatever sits there is replaced by TRUNCATED, secrets included. */
+export const MAX_REDACT_DEPTH = 32
+
+/** What stands where a body nested deeper than MAX_REDACT_DEPTH was cut (issue 11 item 13). */
+export const TRUNCATED = `[TRUNCATED: nested deeper than ${MAX_REDACT_DEPTH}]`
 
 /**
  * Whether a field name carries a secret (CONTRACT §5 "Journal"): `client_secret`, `secret`,
@@ -15,16 +18,20 @@ export function isSecretName(name: string): boolean {
 
 /**
  * A copy of a parsed JSON or form body with every secret field's value replaced by
- * `[REDACTED]`, at any depth, so a journal can keep it.
+ * `[REDACTED]`, at any depth, so a journal can keep it. Nesting past MAX_REDACT_DEPTH is cut
+ * (TRUNCATED stands there) and `cut.truncated` is set, so the journal can say so.
  *
  * @example redactSecrets({ client_id: 'a', client_secret: 'b' }) // { client_id: 'a', client_secret: '[REDACTED]' }
  */
-export function redactSecrets(value: unknown, depth = 0): unknown {
+export function redactSecrets(value: unknown, cut: { truncated: boolean } = { truncated: false }, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value
-  if (depth >= MAX_DEPTH) return REDACTED
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1))
+  if (depth >= MAX_REDACT_DEPTH) {
+    cut.truncated = true
+    return TRUNCATED
+  }
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, cut, depth + 1))
   const copy: Record<string, unknown> = {}
-  for (const [name, item] of Object.entries(value)) copy[name] = isSecretName(name) ? REDACTED : redactSecrets(item, depth + 1)
+  for (const [name, item] of Object.entries(value)) copy[name] = isSecretName(name) ? REDACTED : redactSecrets(item, cut, depth + 1)
   return copy
 }
 

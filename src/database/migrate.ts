@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
+import { StartupError } from '../core/startup-error.js'
 
 const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/
 
@@ -30,7 +31,7 @@ export function readMigrations(dir: string): Migration[] {
 export function migrate(db: Database, migrations: Migration[]): number {
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > migrations.length) {
-    throw new Error(`the database is at migration ${current}, but this build only knows ${migrations.length}: use a newer passport-mock or another DATABASE_PATH`)
+    throw new StartupError(`the database is at migration ${current}, but this build only knows ${migrations.length}: use a newer passport-mock or another DATABASE_PATH`)
   }
   for (const migration of migrations.slice(current)) {
     db.transaction(() => {

@@ -52,6 +52,16 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   413: 'Body over the size limit',
   415: 'Body media type not accepted',
   500: 'Internal error (a fault rule, or a bug)',
+  503: 'storage_full: the disk holding the database is full and nothing was stored (or a fault rule)',
+}
+
+/**
+ * Every route that may write gets a 503 (issue 11 item 9: `storage_full` on a full disk), added
+ * by an onRoute hook (src/plugins/error-handler.ts) rather than repeated in every route.
+ */
+export function withStorageFull(response: Record<string, unknown>): Record<string, unknown> {
+  if ('503' in response || 503 in response) return response
+  return { ...response, 503: errorResponses(503)['503'] }
 }
 
 /**

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { PassportError } from '../core/errors.js'
 import { defaultFaultCode, faultMessage, type FaultsService, type RequestFacts } from '../control/faults/faults.service.js'
 import type { FaultRule } from '../control/faults/faults.store.js'
-import { pathOf } from './error-handler.js'
+import { decodedPath } from './error-handler.js'
 
 export type Sleep = (ms: number) => Promise<void>
 
@@ -43,7 +43,7 @@ export function requestFacts(request: { method: string; url: string; routeOption
   return {
     method: request.method,
     routePattern: request.routeOptions.url ?? '',
-    path: pathOf(request.url),
+    path: decodedPath(request.url),
     accountIds: strings(params.account_id, query.account_id, body.account_id),
     keyValues: strings(query.key_value, body.key_value, asRecord(body.key).key_value),
     ...(typeof body.resolution_id === 'string' && { resolutionId: body.resolution_id }),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Clock } from '../core/clock.js'
 import type { JournalService } from '../control/journal/journal.service.js'
-import { pathOf } from './error-handler.js'
+import { decodedPath, pathOf } from './error-handler.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,7 +13,7 @@ declare module 'fastify' {
 
 /** `/v1` and below; never `/_mock` (CONTRACT §5: the journal records `/v1` requests only). */
 function isV1(url: string): boolean {
-  const path = pathOf(url)
+  const path = decodedPath(url)
   return path === '/v1' || path.startsWith('/v1/')
 }
 
@@ -37,7 +37,8 @@ export const journalPlugin = fp(
       journal.record({
         traceId: request.id,
         method: request.method,
-        url: request.url,
+        // Recorded as the router read it: `/v1/%61ccounts` is journaled as `/v1/accounts`.
+        url: decodedPath(request.url) + request.url.slice(pathOf(request.url).length),
         status: reply.statusCode,
         durationMs: reply.elapsedTime,
         at: request.journalAt,

@@ -13,6 +13,8 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** Everything the child wrote on stderr, for failure messages. */
   stderr: () => string
+  /** The lines the child wrote on stdout so far (its JSON log). */
+  stdoutLines: () => string[]
 }
 
 interface Teardown {
@@ -42,6 +44,8 @@ export async function startChildServer(t: Teardown, env: Record<string, string>,
     err += chunk
   })
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+  const out: string[] = []
+  lines.on('line', (line) => out.push(line))
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms; stderr: ${err}`)), timeoutMs)
     lines.on('line', (line) => {
@@ -62,9 +66,7 @@ export async function startChildServer(t: Teardown, env: Record<string, string>,
       reject(new Error(`server exited before listening (code ${code}, signal ${signal}); stderr: ${err}`))
     })
   })
-  // Keep draining stdout so the child never blocks on a full pipe.
-  lines.on('line', () => {})
-  return { url, child, exited, stderr: () => err }
+  return { url, child, exited, stderr: () => err, stdoutLines: () => out }
 }
 
 /** SIGTERM, then the exit (a clean close: the WAL is checkpointed by SQLite on the last close). */
@@ -72,4 +74,33 @@ export async function stopChildServer(server: ChildServer): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return
   server.child.kill('SIGTERM')
   await server.exited
+}
+
+export interface Exit {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs a script of the package (dist/server.js, dist/cli.js) with `args` and `env` on top of a
+ * clean environment (port 0 on loopback) until it exits; SIGKILLs it and rejects after
+ * `timeoutMs`, so a server that starts when it should have refused fails the test in time.
+ */
+export function runToExit(script: string, args: string[], env: Record<string, string>, timeoutMs = 10_000): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${script} ${args.join(' ')} still running after ${timeoutMs} ms; stdout: ${stdout.slice(0, 500)} stderr: ${stderr}`))
+    }, timeoutMs)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
 }

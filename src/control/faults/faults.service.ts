@@ -92,6 +92,8 @@ const PREFERRED_CODES = new Map<number, ErrorCode>([
   [400, 'invalid_parameter_value'],
   [401, 'invalid_token'],
   [404, 'route_not_found'],
+  // Not storage_full, catalogued first for 503: a rule simulates an outage, not a full disk.
+  [503, 'service_unavailable'],
 ])
 
 const CATALOGUED_CODES = new Map<number, string>()

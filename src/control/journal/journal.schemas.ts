@@ -13,6 +13,9 @@ export const JournalEntrySchema = Type.Object(
       description: 'The JSON or form body as parsed, with `client_secret`, `secret` and `access_token` values replaced by "[REDACTED]" at any depth; null when none was read. Headers are never kept.',
     }),
     request_body_omitted: Type.Optional(Type.Boolean({ description: 'Present (true) when the body was over 64 KiB and not kept' })),
+    request_body_truncated: Type.Optional(
+      Type.Boolean({ description: 'Present (true) when the body nested deeper than 32 levels: it is kept down to there, and "[TRUNCATED: nested deeper than 32]" stands where it was cut' }),
+    ),
   },
   { additionalProperties: false, required: ['trace_id', 'method', 'url', 'status', 'duration_ms', 'at', 'request_body'] },
 )

@@ -11,5 +11,6 @@ export function serializeJournalEntry(entry: JournalEntry) {
     at: entry.at,
     request_body: entry.requestBody,
     ...(entry.requestBodyOmitted && { request_body_omitted: true }),
+    ...(entry.requestBodyTruncated && { request_body_truncated: true }),
   }
 }

@@ -54,6 +54,8 @@ export class JournalService {
     const hasBody = request.body !== undefined && request.body !== null
     const bytes = hasBody ? (request.bodyBytes ?? JSON.stringify(request.body).length) : 0
     const omitted = bytes > MAX_JOURNAL_BODY_BYTES
+    const cut = { truncated: false }
+    const requestBody = hasBody && !omitted ? redactSecrets(request.body, cut) : null
     const entry: JournalEntry = {
       traceId: request.traceId,
       method: request.method,
@@ -61,8 +63,9 @@ export class JournalService {
       status: request.status,
       durationMs: Math.round(request.durationMs * 100) / 100,
       at: request.at.toISOString(),
-      requestBody: hasBody && !omitted ? redactSecrets(request.body) : null,
+      requestBody,
       requestBodyOmitted: omitted,
+      requestBodyTruncated: cut.truncated,
     }
     this.store.push(entry)
   }

@@ -12,6 +12,8 @@ export interface JournalEntry {
   requestBody: unknown
   /** True when the body was over the journal's size limit and not kept. */
   requestBodyOmitted: boolean
+  /** True when the body nested deeper than the journal copies and was cut there (issue 11 item 13). */
+  requestBodyTruncated: boolean
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { errorResponses, NoContentSchema } from '../../plugins/common-schemas.js'
+import { useDocumentBodyParser } from '../../plugins/document-body.js'
 import type { Services } from '../../services.js'
 import { ResetBodySchema, SeedDocumentSchema, SeedResultSchema, StateDocumentSchema } from './state.schemas.js'
 import { serializeSeedResult } from './state.serializer.js'
@@ -10,7 +11,7 @@ const tags = ['mock-control']
 /**
  * Seed and import bodies are validated by their services, which name a field the way a person
  * writes it (`accounts[0].available_balance`) and also serve the CLI; the route schema still
- * documents the body. Validating a 256 MiB document twice would also cost seconds.
+ * documents the body. Validating a 64 MiB document twice would also cost seconds.
  */
 const validatedByService = () => () => true
 
@@ -20,6 +21,8 @@ export async function stateRoutes(fastify: FastifyInstance, { services }: { serv
   const { state, seeds } = services
   // CONTRACT §1: seed and import take large documents; the rest of /_mock keeps the 1 MiB default.
   const bodyLimit = services.config.mockBodyLimit
+  // Bodies scanned for depth and size as they arrive (issue 11 item 1), in this context only.
+  useDocumentBodyParser(fastify)
 
   app.post(
     '/_mock/reset',
