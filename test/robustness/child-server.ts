@@ -92,8 +92,8 @@ export function runToExit(script: string, args: string[], env: Record<string, st
     const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`${script} ${args.join(' ')} still running after ${timeoutMs} ms; stdout: ${stdout.slice(0, 500)} stderr: ${stderr}`))
