@@ -1,6 +1,8 @@
-# passport-mock image: a multi-stage build on a supported Node LTS (CONTRACT §7).
+# passport-mock image: a multi-stage build on a supported Node LTS (CONTRACT §7), pinned to a
+# Node minor so a rebuild does not move to a Node the tests never ran (issue 13 §1); CI builds and
+# runs this file for real (test/packaging/container.test.ts).
 # Build stage: dev dependencies, better-sqlite3's native addon and the TypeScript build.
-FROM node:24-bookworm-slim AS build
+FROM node:24.18-bookworm-slim AS build
 WORKDIR /app
 # node-gyp's tools, in case better-sqlite3 has no prebuilt binary for this platform.
 RUN apt-get update \
@@ -11,10 +13,17 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json tsconfig.ui.json ./
 COPY scripts ./scripts
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# Then only the compiled addon of better-sqlite3 is kept: its SQLite sources (deps/, src/) and the
+# compiler's intermediates (build/Release/obj*, sqlite3.a, the test extension) were 28 MB of the
+# final image (issue 13 §1); `bindings` loads build/Release/better_sqlite3.node and nothing else.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+ && cd node_modules/better-sqlite3 \
+ && mv build/Release/better_sqlite3.node /tmp/ \
+ && rm -rf build deps src binding.gyp \
+ && mkdir -p build/Release && mv /tmp/better_sqlite3.node build/Release/
 
 # Final stage: production dependencies only (pruned above, no second native compile), non-root.
-FROM node:24-bookworm-slim
+FROM node:24.18-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \

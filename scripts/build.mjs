@@ -6,7 +6,7 @@
 // Why the bundle (issue 5): Node 20 loads ES modules file by file, and typebox alone is ~700
 // files; loading the app's ~1,400 modules was ~290 ms of a ~600 ms cold start, the bundle ~95 ms.
 // The library entry points (dist/app.js, dist/testing.js, dist/cli.js) stay plain tsc output.
-import { chmodSync, cpSync, rmSync } from 'node:fs'
+import { chmodSync, cpSync, rmSync, writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 
 chmodSync('dist/cli.js', 0o755)
@@ -30,3 +30,5 @@ await build({
 })
 // tsc's map and declarations describe the file the bundle replaced.
 rmSync('dist/server.js.map', { force: true })
+// The build's last write: scripts/build-if-stale.mjs (npm test's pretest) compares src/ with it.
+writeFileSync('dist/.build-stamp', `${new Date().toISOString()}\n`)
