@@ -1,6 +1,7 @@
 import { ClockSchema, MoveClockBodySchema } from '../control/clock/clock.schemas.js'
 import { FaultRuleBodySchema, FaultRuleListSchema, FaultRuleSchema } from '../control/faults/faults.schemas.js'
 import { HealthSchema } from '../control/health/health.routes.js'
+import { canonicalKeyType, KEY_TYPE_INPUTS, keyFormat, type KeyTypeInput } from '../core/key-formats.js'
 import { JournalEntrySchema, JournalListSchema } from '../control/journal/journal.schemas.js'
 import {
   AuthorizationAttemptListSchema,
@@ -42,7 +43,35 @@ function part(schema: object, ...path: string[]): object {
   return at as object
 }
 
-const c = (name: string, schema: object, description: string): Component => ({ name, schema, description })
+const c = (name: string, schema: object, description: string, documented?: object): Component => ({ name, schema, description, ...(documented && { documented }) })
+
+const KEY_INPUT_NAMES: Record<KeyTypeInput, string> = { ID: 'IdKeyInput', PHONE: 'PhoneKeyInput', MOBILE: 'MobileKeyInput', EMAIL: 'EmailKeyInput', ALPHA: 'AlphaKeyInput', BCODE: 'BcodeKeyInput' }
+
+/**
+ * One shape per key type, its value's format as a pattern (core/key-formats.ts): what the service
+ * checks after the schema, so the validator and its messages are unchanged; the document only
+ * says it, where a generated client and Swagger UI show it.
+ */
+const KEY_INPUT_VARIANTS = KEY_TYPE_INPUTS.map((type) => {
+  const { pattern, rule } = keyFormat(canonicalKeyType(type))
+  return c(
+    KEY_INPUT_NAMES[type],
+    {
+      type: 'object',
+      properties: {
+        key_type: { type: 'string', const: type },
+        key_value: { type: 'string', pattern, description: `The value ${rule.en}${type === 'EMAIL' ? ' (stored lower-case)' : ''}` },
+      },
+      required: ['key_type', 'key_value'],
+    },
+    type === 'MOBILE' ? 'A PHONE key under its older name: accepted, answered as PHONE' : `${/^[AEIOU]/.test(type) ? 'An' : 'A'} ${type} key`,
+  )
+})
+
+const BREB_KEY_INPUT_DOCUMENTED = {
+  oneOf: KEY_TYPE_INPUTS.map((type) => ({ $ref: `#/components/schemas/${KEY_INPUT_NAMES[type]}` })),
+  discriminator: { propertyName: 'key_type', mapping: Object.fromEntries(KEY_TYPE_INPUTS.map((type) => [type, `#/components/schemas/${KEY_INPUT_NAMES[type]}`])) },
+}
 
 /**
  * Every shape the OpenAPI document names (issue 13 §3), so generated clients and Swagger UI show
@@ -70,7 +99,8 @@ export const OPENAPI_COMPONENTS: readonly Component[] = [
   c('Account', AccountSchema, 'A linked account with its balances'),
   c('AccountList', AccountListSchema, 'A page of accounts'),
   // Bre-B keys, resolution and validation
-  c('BrebKeyInput', BrebKeyInputSchema, 'A Bre-B key as requests send it'),
+  c('BrebKeyInput', BrebKeyInputSchema, 'A Bre-B key as requests send it; the value’s format depends on its type (a 400 names the rule it breaks)', BREB_KEY_INPUT_DOCUMENTED),
+  ...KEY_INPUT_VARIANTS,
   c('BrebKey', BrebKeySchema, 'A Bre-B key as answered'),
   c('CreateKeyRequest', CreateKeyBodySchema, 'A key to register on an account: nested in `key` or flat'),
   c('Key', KeySchema, 'A Bre-B key registered on an account'),

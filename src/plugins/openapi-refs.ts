@@ -20,6 +20,8 @@ export interface Component {
   name: string
   schema: object
   description: string
+  /** What the document shows instead of `schema`, when it can say more (it may `$ref` other components). */
+  documented?: object
 }
 
 type Json = Record<string, unknown>
@@ -109,8 +111,9 @@ export class ComponentIndex {
       const component = this.components.find((c) => c.name === name)
       if (!component) continue
       const inner = new Set<string>()
-      const schema = this.rewrite(component.schema, inner, name) as Json
+      const schema = this.rewrite(component.documented ?? component.schema, inner, name) as Json
       out[name] = { ...schema, description: schema.description ?? component.description }
+      for (const match of JSON.stringify(schema).matchAll(/"#\/components\/schemas\/([A-Za-z0-9]+)"/g)) inner.add(match[1] as string)
       for (const next of inner) if (!seen.has(next)) pending.push(next)
     }
     const order = this.components.map((c) => c.name)
