@@ -1,7 +1,6 @@
 import swagger from '@fastify/swagger'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { stringify as toYaml } from 'yaml'
 import { PassportError } from '../core/errors.js'
 import { ALL_SCOPES } from '../core/scopes.js'
 import { OPENAPI_COMPONENTS } from './openapi-components.js'
@@ -138,13 +137,14 @@ async function buildSwaggerUiApp(document: Record<string, unknown>): Promise<Fas
  */
 export const openapiPlugin = fp(
   async (app: FastifyInstance, { version, origin }: { version: string; origin: string }) => {
-    const index = new ComponentIndex(OPENAPI_COMPONENTS)
+    // Built with the document, on its first request: nothing of it weighs on a cold start.
+    let index: ComponentIndex | undefined
     const used = new Set<string>()
     await app.register(swagger, {
-      transform: documentedRoute(index, used) as never,
+      transform: (route) => documentedRoute((index ??= new ComponentIndex(OPENAPI_COMPONENTS)), used)(route as never) as never,
       transformObject: (documentObject) => {
         const document = (documentObject as { openapiObject: OpenApiDocument }).openapiObject
-        document.components.schemas = { ...document.components.schemas, ...index.schemas(used) }
+        document.components.schemas = { ...document.components.schemas, ...(index ??= new ComponentIndex(OPENAPI_COMPONENTS)).schemas(used) }
         return documentFor(markOptionalBodies(document), origin) as never
       },
       openapi: {
@@ -179,7 +179,11 @@ export const openapiPlugin = fp(
     const hidden = { schema: { hide: true } }
     const documentOf = (request: FastifyRequest) => documentFor(app.swagger() as unknown as OpenApiDocument, originOf(request, origin))
     app.get('/documentation/json', hidden, async (request) => documentOf(request))
-    app.get('/documentation/yaml', hidden, async (request, reply) => reply.type('application/x-yaml').send(toYaml(documentOf(request), { strict: false })))
+    app.get('/documentation/yaml', hidden, async (request, reply) => {
+      // Loaded on first use, as Swagger UI is: a cold start never needs it.
+      const { stringify } = await import('yaml')
+      return reply.type('application/x-yaml').send(stringify(documentOf(request), { strict: false }))
+    })
 
     let docs: Promise<FastifyInstance> | undefined
     app.addHook('onClose', async () => {

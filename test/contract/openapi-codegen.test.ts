@@ -169,3 +169,28 @@ t.test('names the server it was reached at, and the token URL there takes Swagge
   const odd = await app.inject({ url: '/documentation/json', headers: { host: 'evil"host/x' } })
   t.match((odd.json() as Document).servers, [{ url: /^http:\/\/127\.0\.0\.1:[0-9]+$/ }])
 })
+
+t.test('the README’s codegen commands and client example work as written against a running mock', async (t) => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const start = readme.indexOf('## OpenAPI and codegen\n')
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
+  const [commands = ''] = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1])
+  const [example = ''] = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+  t.match(commands, 'npx openapi-typescript http://127.0.0.1:8080/documentation/json -o src/passport-api.d.ts')
+
+  const { app } = await buildTestApp(t)
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
+  const dir = t.testdir({ src: {} })
+  // The package install is the one line left out: openapi-fetch is already a devDependency here.
+  const script = commands.replaceAll('http://127.0.0.1:8080', baseUrl).replace(/^npm i openapi-fetch$/m, '')
+  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1', npm_config_offline: 'true' }
+  const run = promisify(execFile)
+  const { stdout, stderr } = await run('bash', ['-c', `set -euo pipefail\n${script}`], { cwd: dir, env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 })
+  t.match(stdout + stderr, /valid/i, 'redocly finds the document valid')
+  const generated = readFileSync(join(dir, 'src', 'passport-api.d.ts'), 'utf8')
+  t.match(generated, 'retrieveAccount: {', 'the types name the operations')
+
+  writeFileSync(join(dir, 'src', 'example.ts'), `${example.replaceAll('http://127.0.0.1:8080', baseUrl)}\nconsole.log(JSON.stringify({ id: account?.id, error }))\n`)
+  const ran = await run(process.execPath, ['--import=tsx', join(dir, 'src', 'example.ts')], { cwd: ROOT, env, timeout: 30_000 })
+  t.same(JSON.parse(ran.stdout.trim()), { id: DOCS_ACCOUNT }, 'the example reads the docs’ account, with no error')
+})
