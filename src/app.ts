@@ -66,6 +66,15 @@ declare module 'fastify' {
 /** CONTRACT §1: 1 MiB on `/v1`. */
 export const V1_BODY_LIMIT = 1024 * 1024
 
+/**
+ * The address the document names as its server until a request says which one it reached:
+ * a wildcard host (0.0.0.0 in the container) is reached as 127.0.0.1.
+ */
+function configuredOrigin(config: Config): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' || config.host === '' ? '127.0.0.1' : config.host
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`
+}
+
 const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
 /**
@@ -144,7 +153,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(requestLogPlugin)
   // At the root, limited to /v1 paths, so unknown /v1 paths (404) are journaled too (see the plugin).
   await app.register(journalPlugin, { journal: services.journal, clock })
-  await app.register(openapiPlugin, { version: VERSION })
+  await app.register(openapiPlugin, { version: VERSION, origin: configuredOrigin(config) })
 
   // The Passport surface: bearer auth and fault rules apply here and only here (STYLE rule 11).
   await app.register(async (v1) => {

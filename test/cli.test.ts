@@ -71,7 +71,9 @@ t.test('openapi prints the document the server serves, as JSON, with no server',
   t.equal(printed.openapi, '3.1.0')
   t.ok(printed.paths['/_mock/seed'] && printed.paths['/v1/accounts/{account_id}'], 'the control plane and the Passport surface')
   const { app } = await buildTestApp(t)
-  t.same(printed, (await app.inject({ url: '/documentation/json' })).json(), 'the same document as /documentation/json')
+  // Its servers entry is the configured address, as the server's is when reached there (issue 13 §3).
+  t.same(printed, (await app.inject({ url: '/documentation/json', headers: { host: '127.0.0.1:8080' } })).json(), 'the same document as /documentation/json')
+  t.same((printed as { servers?: unknown }).servers, [{ url: 'http://127.0.0.1:8080', description: 'This mock' }])
 })
 
 t.test('seed applies a document to a database file without a server; a server on that file then sees it', async (t) => {

@@ -32,6 +32,7 @@ interface Schema {
   additionalProperties?: boolean
 }
 interface Operation {
+  operationId?: string
   tags?: string[]
   security?: Record<string, string[]>[]
   responses: Record<string, { description?: string; content?: Record<string, { schema: Schema }> }>
@@ -41,7 +42,13 @@ interface Document {
   info: { title: string; version: string }
   tags?: { name: string }[]
   paths: Record<string, Record<string, Operation>>
-  components?: { securitySchemes?: Record<string, Record<string, string>> }
+  components?: { schemas?: Record<string, Schema>; securitySchemes?: Record<string, Record<string, unknown>> }
+}
+
+/** A schema, or the component its `$ref` names. */
+function resolved(doc: Document, schema: (Schema & { $ref?: string }) | undefined): Schema | undefined {
+  const name = schema?.$ref?.replace('#/components/schemas/', '')
+  return name === undefined ? schema : doc.components?.schemas?.[name]
 }
 
 async function documentOf(app: FastifyInstance): Promise<Document> {
@@ -141,7 +148,8 @@ t.test('documents exactly the /v1 and /_mock routes the app registers', async (t
 
 t.test('gives every operation one success status and a default error with the seven fields', async (t) => {
   const { app } = await buildTestApp(t)
-  for (const [name, op] of operations(await documentOf(app))) {
+  const doc = await documentOf(app)
+  for (const [name, op] of operations(doc)) {
     // CONTRACT §1: 200 or 204 on /v1; §5 gives the control plane's creations 201.
     const allowed = name.includes('/_mock/') ? ['200', '201', '204'] : ['200', '204']
     const success = Object.keys(op.responses).filter((s) => allowed.includes(s))
@@ -154,7 +162,9 @@ t.test('gives every operation one success status and a default error with the se
     t.ok(fallback, `${name} documents a default error response`)
     for (const [status, response] of Object.entries(op.responses)) {
       if (status !== 'default' && !/^[45]\d\d$/.test(status)) continue
-      const schema = response.content?.['application/json']?.schema
+      t.same(response.content?.['application/json']?.schema, { $ref: '#/components/schemas/Error' }, `${name} ${status} is the Error component`)
+      t.ok(response.description && response.description !== 'Default Response', `${name} ${status} says what it means`)
+      const schema = resolved(doc, response.content?.['application/json']?.schema)
       t.same([...(schema?.required ?? [])].sort(), [...ERROR_FIELDS].sort(), `${name} ${status} requires the seven error fields`)
       t.same(Object.keys(schema?.properties ?? {}).sort(), [...ERROR_FIELDS].sort(), `${name} ${status} has only the seven error fields`)
       t.equal(schema?.additionalProperties, false, `${name} ${status} allows no other field`)
@@ -174,7 +184,9 @@ t.test('puts every /v1 operation but the token request behind bearer auth, with 
       continue
     }
     t.ok(op.responses['401'], `${name} documents 401`)
-    t.same(op.security, [{ bearerAuth: [] }], `${name} needs a bearer token`)
+    // A pasted bearer token, or one Swagger UI gets itself with the client credentials (issue 13 §3).
+    t.match(op.security, [{ bearerAuth: [] }, { oauth2: [/^[a-z_.*]+$/] }], `${name} needs a bearer token`)
+    t.equal(op.security?.length, 2, `${name} offers exactly the two ways`)
     checked++
   }
   t.ok(checked >= 10, 'every bearer operation of this stage was checked')
