@@ -1,6 +1,8 @@
 import { buildApp } from './app.js'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { FixturesError } from './fixtures/load-fixtures.js'
+import { bannerFields, bannerText } from './banner.js'
 
 /**
  * Builds the app, listens, and closes it cleanly on SIGINT/SIGTERM: what `npm start`
@@ -9,8 +11,9 @@ import { FixturesError } from './fixtures/load-fixtures.js'
  */
 export async function runServer(config: Config): Promise<void> {
   let app
+  const pretty = process.stdout.isTTY === true
   try {
-    app = await buildApp(config, { prettyLog: process.stdout.isTTY === true })
+    app = await buildApp(config, { prettyLog: pretty })
   } catch (error) {
     if (error instanceof FixturesError || (error as { code?: string }).code?.startsWith('SQLITE_')) {
       process.stderr.write(`passport-mock: ${(error as Error).message}\n`)
@@ -36,4 +39,18 @@ export async function runServer(config: Config): Promise<void> {
     await app.close()
     process.exit(1)
   }
+  announce(app, config, pretty)
+}
+
+/**
+ * The banner (issue 13 §1), after Fastify's own "Server listening at" line (tests and the
+ * production-install check wait for that one): text on a terminal, one structured log line
+ * (`msg: "passport-mock ready"`) otherwise, which LOG_LEVEL silences like any other.
+ */
+function announce(app: FastifyInstance, config: Config, pretty: boolean): void {
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.port
+  const fields = bannerFields(config, port)
+  if (pretty) process.stdout.write(bannerText(fields))
+  else app.log.info(fields, 'passport-mock ready')
 }
