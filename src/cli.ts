@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { type Config, ConfigError, loadConfig, MIGRATIONS_DIR, PACKAGE_ROOT, SETTINGS, type Setting } from './config.js'
+import { type Config, ConfigError, DATABASE_DEFAULT_TEXT, loadConfig, MIGRATIONS_DIR, PACKAGE_ROOT, SETTINGS, type Setting } from './config.js'
 
 /**
  * `passport-mock` (CONTRACT §5 "CLI"): `serve`, `seed FILE --db PATH`, `openapi`, and `--help`
@@ -81,7 +81,7 @@ stderr for documents of ${PROGRESS_THRESHOLD} objects or more.
 
 Flags:
 ${table([
-  ['--db <path>', 'Database file [env DATABASE_PATH; default: db/passport-mock.sqlite beside the package]'],
+  ['--db <path>', `Database file [env DATABASE_PATH; default: ${DATABASE_DEFAULT_TEXT}]`],
   ['--seed <n>', 'Seed of the faker stream [env SEED; default: 1]'],
   ['--fixtures-path <path>', 'Fixtures loaded into an empty database [env FIXTURES_PATH; default: fixtures/default.json beside the package]'],
   ['--json', 'Print every created object (the POST /_mock/seed answer) as JSON on stdout'],

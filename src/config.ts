@@ -1,9 +1,23 @@
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The package's root folder: migrations, fixtures and the default database live beside it (CONTRACT §7). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'db', 'migrations')
+
+const DATABASE_FILE = 'passport-mock.sqlite'
+
+/**
+ * Where the database goes when DATABASE_PATH is not set (issue 13 §1). In a clone (`npm start`)
+ * it is db/passport-mock.sqlite beside the package, as the README's first command says. An
+ * installed package sits inside a node_modules folder, which the next `npm ci` wipes: there it is
+ * ./passport-mock.sqlite in the folder the command runs from.
+ */
+export function defaultDatabasePath(packageRoot: string, cwd: string): string {
+  return packageRoot.split(sep).includes('node_modules') ? join(cwd, DATABASE_FILE) : join(packageRoot, 'db', DATABASE_FILE)
+}
+
+export const DATABASE_DEFAULT_TEXT = 'db/passport-mock.sqlite beside the package; ./passport-mock.sqlite when installed (inside node_modules)'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 export type WebhookMode = 'once' | 'retry'
@@ -105,8 +119,8 @@ export const SETTINGS: Setting[] = [
     key: 'databasePath',
     env: 'DATABASE_PATH',
     description: 'SQLite file (parent folder created); `:memory:` for a throw-away store',
-    defaultText: 'db/passport-mock.sqlite beside the package',
-    read: path(join(PACKAGE_ROOT, 'db', 'passport-mock.sqlite')),
+    defaultText: DATABASE_DEFAULT_TEXT,
+    read: (value) => path(defaultDatabasePath(PACKAGE_ROOT, process.cwd()))(value),
   },
   {
     key: 'fixturesPath',

@@ -138,3 +138,11 @@ t.test('resolves a relative DATABASE_PATH and FIXTURES_PATH to absolute paths', 
 t.test('keeps DATABASE_PATH=:memory: as it is', async (t) => {
   t.equal(loadConfig({ DATABASE_PATH: ':memory:' }).databasePath, ':memory:')
 })
+
+t.test('the default database: db/ beside the package in a clone, the current folder when installed in node_modules (issue 13 §1)', async (t) => {
+  const { defaultDatabasePath } = await import('../src/config.js')
+  const { join } = await import('node:path')
+  t.equal(defaultDatabasePath('/src/passport-mock', '/home/qa/project'), join('/src/passport-mock', 'db', 'passport-mock.sqlite'))
+  t.equal(defaultDatabasePath('/home/qa/project/node_modules/passport-paas-mock', '/home/qa/project'), join('/home/qa/project', 'passport-mock.sqlite'))
+  t.equal(defaultDatabasePath('/home/qa/node_modules_old/passport-mock', '/x'), join('/home/qa/node_modules_old/passport-mock', 'db', 'passport-mock.sqlite'), 'only a folder named exactly node_modules counts')
+})
