@@ -42,6 +42,10 @@ export interface Config {
   mockBodyLimit: number
   journalSize: number
   logLevel: LogLevel
+  /** HTTPS beside HTTP on this port (issue 13 §4); undefined: HTTP only. */
+  tlsPort: number | undefined
+  tlsCert: string | undefined
+  tlsKey: string | undefined
 }
 
 /** One configuration variable: its name, default and how it is read (CONTRACT §7). */
@@ -65,6 +69,15 @@ function integer(env: string, min: number, max: number, fallback: number) {
     if (n < min || n > max) throw new ConfigError(`${env} must be between ${min} and ${max}, got ${value}`)
     return n
   }
+}
+
+function optionalInteger(env: string, min: number, max: number) {
+  const read = integer(env, min, max, 0)
+  return (value: string | undefined): number | undefined => (value === undefined || value === '' ? undefined : read(value))
+}
+
+function optionalPath(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : resolve(value)
 }
 
 function optional(value: string | undefined): string | undefined {
@@ -168,6 +181,21 @@ export const SETTINGS: Setting[] = [
     defaultText: 'info',
     read: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   },
+  {
+    key: 'tlsPort',
+    env: 'TLS_PORT',
+    description: 'Also serve HTTPS on this port (0: any free port), with a certificate for localhost, 127.0.0.1 and ::1',
+    defaultText: 'unset (HTTP only)',
+    read: optionalInteger('TLS_PORT', 0, 65535),
+  },
+  {
+    key: 'tlsCert',
+    env: 'TLS_CERT',
+    description: 'PEM certificate (chain) for HTTPS, with `TLS_KEY`; unset: one made at first start and kept beside the database',
+    defaultText: 'unset (generated)',
+    read: optionalPath,
+  },
+  { key: 'tlsKey', env: 'TLS_KEY', description: 'PEM private key of `TLS_CERT`', defaultText: 'unset (generated)', read: optionalPath },
 ]
 
 /** Reads and checks the configuration; a bad value stops the server with a message naming it. */
@@ -177,6 +205,9 @@ export function loadConfig(env: Record<string, string | undefined> = {}): Config
   if (config.paymentAuthorizationUrl !== undefined && config.paymentAuthorizationSecret === undefined) {
     // The docs' setting has a Secret Token beside the Callback URL; an unsigned question would be one no receiver can check.
     throw new ConfigError('PAYMENT_AUTHORIZATION_URL is set without PAYMENT_AUTHORIZATION_SECRET: set both')
+  }
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY go together: set both, or neither for a generated certificate')
   }
   return config as Config
 }

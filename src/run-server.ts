@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { FixturesError } from './fixtures/load-fixtures.js'
 import { bannerFields, bannerText } from './banner.js'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { loadTlsMaterial, type TlsMaterial } from './tls.js'
 
 /**
  * Builds the app, listens, and closes it cleanly on SIGINT/SIGTERM: what `npm start`
@@ -22,8 +25,12 @@ export async function runServer(config: Config): Promise<void> {
     throw error
   }
 
+  let https: { server: HttpsServer; material: TlsMaterial } | undefined
   const close = (signal: string) => {
     app.log.info({ signal }, 'shutting down')
+    https?.server.close()
+    https?.server.closeAllConnections()
+    https?.material.cleanup?.()
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -39,7 +46,40 @@ export async function runServer(config: Config): Promise<void> {
     await app.close()
     process.exit(1)
   }
-  announce(app, config, pretty)
+  if (config.tlsPort !== undefined) {
+    try {
+      https = await listenHttps(app, config, config.tlsPort)
+    } catch (error) {
+      process.stderr.write(`passport-mock: cannot serve HTTPS on ${config.host}:${config.tlsPort}: ${(error as Error).message}\n`)
+      await app.close()
+      process.exit(1)
+    }
+  }
+  announce(app, config, pretty, https && { port: (https.server.address() as AddressInfo).port, caCertPath: https.material.caCertPath })
+}
+
+/**
+ * HTTPS beside HTTP (issue 13 §4): a second server whose requests go through the same Fastify
+ * instance (`app.routing`), so both answer from one database, one journal, one clock.
+ */
+async function listenHttps(app: FastifyInstance, config: Config, port: number): Promise<{ server: HttpsServer; material: TlsMaterial }> {
+  const material = await loadTlsMaterial(config)
+  const server = createHttpsServer({ key: material.key, cert: material.cert }, (request, response) => app.routing(request, response))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, config.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (error) {
+    material.cleanup?.()
+    throw error
+  }
+  const address = server.address() as AddressInfo
+  app.log.info({ ca_cert: material.caCertPath }, `Server listening at https://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`)
+  return { server, material }
 }
 
 /**
@@ -47,10 +87,10 @@ export async function runServer(config: Config): Promise<void> {
  * production-install check wait for that one): text on a terminal, one structured log line
  * (`msg: "passport-mock ready"`) otherwise, which LOG_LEVEL silences like any other.
  */
-function announce(app: FastifyInstance, config: Config, pretty: boolean): void {
+function announce(app: FastifyInstance, config: Config, pretty: boolean, tls: { port: number; caCertPath: string } | undefined): void {
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
-  const fields = bannerFields(config, port)
+  const fields = bannerFields(config, port, tls)
   if (pretty) process.stdout.write(bannerText(fields))
   else app.log.info(fields, 'passport-mock ready')
 }

@@ -27,6 +27,9 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     mockBodyLimit: 256 * 1024 * 1024,
     journalSize: 1000,
     logLevel: 'info',
+    tlsPort: undefined,
+    tlsCert: undefined,
+    tlsKey: undefined,
   }
   t.same(loadConfig({}), expected)
   t.same(loadConfig(), expected, 'no argument reads no environment')
@@ -53,6 +56,9 @@ t.test('reads every variable', async (t) => {
     MOCK_BODY_LIMIT: '1048576',
     JOURNAL_SIZE: '0',
     LOG_LEVEL: 'silent',
+    TLS_PORT: '8443',
+    TLS_CERT: '/certs/mock.crt',
+    TLS_KEY: '/certs/mock.key',
   })
   t.same(config, {
     port: 9090,
@@ -74,6 +80,9 @@ t.test('reads every variable', async (t) => {
     mockBodyLimit: 1048576,
     journalSize: 0,
     logLevel: 'silent',
+    tlsPort: 8443,
+    tlsCert: '/certs/mock.crt',
+    tlsKey: '/certs/mock.key',
   })
 })
 
@@ -99,6 +108,7 @@ t.test('refuses a bad value with a ConfigError that names the variable', async (
     MOCK_BODY_LIMIT: 'lots',
     PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR: 'yes',
     PAYMENT_AUTHORIZATION_URL: 'ftp://127.0.0.1/authorize',
+    TLS_PORT: '99999',
   }
   for (const [name, value] of [['PORT', '70000'] as const, ...Object.entries(bad)]) {
     let thrown: unknown
@@ -125,6 +135,13 @@ t.test('refuses PAYMENT_AUTHORIZATION_URL without its secret, naming both', asyn
     message: 'PAYMENT_AUTHORIZATION_URL is set without PAYMENT_AUTHORIZATION_SECRET: set both',
   })
   t.equal(loadConfig({ PAYMENT_AUTHORIZATION_SECRET: 'authsec' }).paymentAuthorizationUrl, undefined, 'a secret alone turns nothing on')
+})
+
+t.test('TLS_CERT and TLS_KEY go together; TLS_PORT=0 is any free port (issue 13 §4)', async (t) => {
+  t.throws(() => loadConfig({ TLS_CERT: '/certs/mock.crt' }), { name: 'ConfigError', message: /TLS_CERT and TLS_KEY go together/ })
+  t.throws(() => loadConfig({ TLS_KEY: '/certs/mock.key' }), { name: 'ConfigError', message: /TLS_CERT and TLS_KEY go together/ })
+  t.equal(loadConfig({ TLS_PORT: '0' }).tlsPort, 0)
+  t.equal(loadConfig({ TLS_PORT: '' }).tlsPort, undefined)
 })
 
 t.test('resolves a relative DATABASE_PATH and FIXTURES_PATH to absolute paths', async (t) => {
