@@ -46,6 +46,8 @@ export interface Config {
   tlsPort: number | undefined
   tlsCert: string | undefined
   tlsKey: string | undefined
+  /** A scenario file (JSON or YAML) applied at every start (issue 13 §6). */
+  scenarioPath: string | undefined
 }
 
 /** One configuration variable: its name, default and how it is read (CONTRACT §7). */
@@ -196,6 +198,13 @@ export const SETTINGS: Setting[] = [
     read: optionalPath,
   },
   { key: 'tlsKey', env: 'TLS_KEY', description: 'PEM private key of `TLS_CERT`', defaultText: 'unset (generated)', read: optionalPath },
+  {
+    key: 'scenarioPath',
+    env: 'SCENARIO',
+    description: 'Scenario file (JSON or YAML) applied at every start, before the port opens; see PUT /_mock/scenario',
+    defaultText: 'unset',
+    read: optionalPath,
+  },
 ]
 
 /** Reads and checks the configuration; a bad value stops the server with a message naming it. */

@@ -25,6 +25,21 @@ export async function runServer(config: Config): Promise<void> {
     throw error
   }
 
+  if (config.scenarioPath !== undefined) {
+    // Before the port opens: no client ever sees the situation before the scenario.
+    try {
+      const path = config.scenarioPath
+      const [{ applyScenarioFile }, { ScenarioService }] = await Promise.all([import('./control/scenario/scenario-file.js'), import('./control/scenario/scenario.service.js')])
+      const scenarios = new ScenarioService(app.services)
+      await applyScenarioFile(path, (document) => scenarios.apply(document))
+      app.log.info({ scenario: path }, 'scenario applied')
+    } catch (error) {
+      process.stderr.write(`passport-mock: ${(error as Error).message}\n`)
+      await app.close()
+      process.exit(1)
+    }
+  }
+
   let https: { server: HttpsServer; material: TlsMaterial } | undefined
   const close = (signal: string) => {
     app.log.info({ signal }, 'shutting down')

@@ -226,3 +226,24 @@ t.test('an installed package (inside node_modules): serve and seed default to ./
   t.equal(seeded.status, 0, seeded.stderr)
   t.match(seeded.stdout, `Seeded ${join(project, 'passport-mock.sqlite')}`, 'seed without --db uses the same file')
 })
+
+t.test('serve --scenario FILE applies a YAML scenario before the port opens; a bad one stops the start naming file, line and field (issue 13 §6)', async (t) => {
+  const { spawnServer } = await import('./helpers/spawn-server.js')
+  const dir = tempDir(t)
+  const good = join(dir, 'ci.yaml')
+  writeFileSync(good, 'seed:\n  accounts:\n    - id: 3d7f2a10-8c4b-4e2f-9a61-5b0c7e9d1f24\n      status: BLOCKED\nclock:\n  set: 2030-05-01T08:00:00.000Z\n  frozen: true\n')
+  const server = await spawnServer(t, CLI, ['serve', '--scenario', good, '--database-path', ':memory:'])
+  t.ok(server.lines.some((l) => (l as { msg?: string; scenario?: string }).msg === 'scenario applied' && (l as { scenario?: string }).scenario === good), 'a log line says so')
+  const clock = await fetch(`${server.banner.base_url}/_mock/clock`)
+  t.same(await clock.json(), { now: '2030-05-01T08:00:00.000Z', frozen: true })
+  const exported = (await (await fetch(`${server.banner.base_url}/_mock/scenario`)).json()) as { state: { accounts: { id: string; status: string }[] } }
+  t.equal(exported.state.accounts.find((a) => a.id === '3d7f2a10-8c4b-4e2f-9a61-5b0c7e9d1f24')?.status, 'BLOCKED')
+  await server.stop()
+
+  const bad = join(dir, 'bad.yaml')
+  writeFileSync(bad, 'webhooks:\n  - url: http://127.0.0.1:9/h\n    secret: s\n    mode: sometimes\n')
+  const failed = spawnSync(process.execPath, [CLI, 'serve', '--scenario', bad, '--database-path', ':memory:', '--port', '0'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 20000 })
+  t.equal(failed.status, 1)
+  t.equal(failed.stderr, `passport-mock: ${bad}:4:11: Field 'webhooks[0].mode' must be one of: once, retry\n`)
+  t.notMatch(failed.stdout, 'Server listening', 'the port never opened')
+})

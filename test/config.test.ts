@@ -30,6 +30,7 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     tlsPort: undefined,
     tlsCert: undefined,
     tlsKey: undefined,
+    scenarioPath: undefined,
   }
   t.same(loadConfig({}), expected)
   t.same(loadConfig(), expected, 'no argument reads no environment')
@@ -59,6 +60,7 @@ t.test('reads every variable', async (t) => {
     TLS_PORT: '8443',
     TLS_CERT: '/certs/mock.crt',
     TLS_KEY: '/certs/mock.key',
+    SCENARIO: '/ci/scenario.yaml',
   })
   t.same(config, {
     port: 9090,
@@ -83,6 +85,7 @@ t.test('reads every variable', async (t) => {
     tlsPort: 8443,
     tlsCert: '/certs/mock.crt',
     tlsKey: '/certs/mock.key',
+    scenarioPath: '/ci/scenario.yaml',
   })
 })
 
