@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net'
 import { loadTlsMaterial, type TlsMaterial } from './tls.js'
 
 /**
- * Builds the app, listens, and closes it cleanly on SIGINT/SIGTERM: what `npm start`
- * (src/server.ts) and `passport-mock serve` (src/cli.ts) share. A database or fixtures problem,
- * or a port that cannot be had, ends the process with code 1 and one line on stderr.
+ * Builds the app, applies SCENARIO if set, listens (HTTP, and HTTPS with TLS_PORT), prints the
+ * banner, and closes it all cleanly on SIGINT/SIGTERM: what `npm start` (src/server.ts) and
+ * `passport-mock serve` (src/cli.ts) share. A database, fixtures or scenario problem, or a port
+ * that cannot be had, ends the process with code 1 and one line on stderr.
  */
 export async function runServer(config: Config): Promise<void> {
   let app
