@@ -3,7 +3,7 @@ import { createReadStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DOCUMENT_MAX_DEPTH, JsonShapeScanner } from './core/json-shape.js'
-import { type Config, ConfigError, loadConfig, MIGRATIONS_DIR, PACKAGE_ROOT, SETTINGS, type Setting } from './config.js'
+import { type Config, ConfigError, DATABASE_DEFAULT_TEXT, loadConfig, MIGRATIONS_DIR, PACKAGE_ROOT, SETTINGS, type Setting } from './config.js'
 
 /**
  * `passport-mock` (CONTRACT §5 "CLI"): `serve`, `seed FILE --db PATH`, `openapi`, and `--help`
@@ -89,7 +89,7 @@ stderr for documents of ${PROGRESS_THRESHOLD} objects or more.
 
 Flags:
 ${table([
-  ['--db <path>', 'Database file [env DATABASE_PATH; default: db/passport-mock.sqlite beside the package]'],
+  ['--db <path>', `Database file [env DATABASE_PATH; default: ${DATABASE_DEFAULT_TEXT}]`],
   ['--seed <n>', 'Seed of the faker stream [env SEED; default: 1]'],
   ['--fixtures-path <path>', 'Fixtures loaded into an empty database [env FIXTURES_PATH; default: fixtures/default.json beside the package]'],
   ['--json', 'Print every created object (the POST /_mock/seed answer) as JSON on stdout'],
@@ -106,7 +106,7 @@ transaction: on an error nothing changes.
 
 Flags:
 ${table([
-  ['--db <path>', 'Database file [env DATABASE_PATH; default: db/passport-mock.sqlite beside the package]'],
+  ['--db <path>', `Database file [env DATABASE_PATH; default: ${DATABASE_DEFAULT_TEXT}]`],
   ['-q, --quiet', 'No summary'],
   ['-h, --help', 'Show this help'],
 ])}

@@ -1,9 +1,23 @@
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The package's root folder: migrations, fixtures and the default database live beside it (CONTRACT §7). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'db', 'migrations')
+
+const DATABASE_FILE = 'passport-mock.sqlite'
+
+/**
+ * Where the database goes when DATABASE_PATH is not set (issue 13 §1). In a clone (`npm start`)
+ * it is db/passport-mock.sqlite beside the package, as the README's first command says. An
+ * installed package sits inside a node_modules folder, which the next `npm ci` wipes: there it is
+ * ./passport-mock.sqlite in the folder the command runs from.
+ */
+export function defaultDatabasePath(packageRoot: string, cwd: string): string {
+  return packageRoot.split(sep).includes('node_modules') ? join(cwd, DATABASE_FILE) : join(packageRoot, 'db', DATABASE_FILE)
+}
+
+export const DATABASE_DEFAULT_TEXT = 'db/passport-mock.sqlite beside the package; ./passport-mock.sqlite when installed (inside node_modules)'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 export type WebhookMode = 'once' | 'retry'
@@ -29,6 +43,12 @@ export interface Config {
   requestTimeoutMs: number
   journalSize: number
   logLevel: LogLevel
+  /** HTTPS beside HTTP on this port (issue 13 §4); undefined: HTTP only. */
+  tlsPort: number | undefined
+  tlsCert: string | undefined
+  tlsKey: string | undefined
+  /** A scenario file (JSON or YAML) applied at every start (issue 13 §6). */
+  scenarioPath: string | undefined
 }
 
 /** One configuration variable: its name, default and how it is read (CONTRACT §7). */
@@ -52,6 +72,15 @@ function integer(env: string, min: number, max: number, fallback: number) {
     if (n < min || n > max) throw new ConfigError(`${env} must be between ${min} and ${max}, got ${value}`)
     return n
   }
+}
+
+function optionalInteger(env: string, min: number, max: number) {
+  const read = integer(env, min, max, 0)
+  return (value: string | undefined): number | undefined => (value === undefined || value === '' ? undefined : read(value))
+}
+
+function optionalPath(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : resolve(value)
 }
 
 function optional(value: string | undefined): string | undefined {
@@ -120,8 +149,8 @@ export const SETTINGS: Setting[] = [
     key: 'databasePath',
     env: 'DATABASE_PATH',
     description: 'SQLite file (parent folder created); `:memory:` for a throw-away store',
-    defaultText: 'db/passport-mock.sqlite beside the package',
-    read: path(join(PACKAGE_ROOT, 'db', 'passport-mock.sqlite')),
+    defaultText: DATABASE_DEFAULT_TEXT,
+    read: (value) => path(defaultDatabasePath(PACKAGE_ROOT, process.cwd()))(value),
   },
   {
     key: 'fixturesPath',
@@ -176,6 +205,28 @@ export const SETTINGS: Setting[] = [
     defaultText: 'info',
     read: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   },
+  {
+    key: 'tlsPort',
+    env: 'TLS_PORT',
+    description: 'Also serve HTTPS on this port (0: any free port), with a certificate for localhost, 127.0.0.1 and ::1',
+    defaultText: 'unset (HTTP only)',
+    read: optionalInteger('TLS_PORT', 0, 65535),
+  },
+  {
+    key: 'tlsCert',
+    env: 'TLS_CERT',
+    description: 'PEM certificate (chain) for HTTPS, with `TLS_KEY`; unset: one made at first start and kept beside the database',
+    defaultText: 'unset (generated)',
+    read: optionalPath,
+  },
+  { key: 'tlsKey', env: 'TLS_KEY', description: 'PEM private key of `TLS_CERT`', defaultText: 'unset (generated)', read: optionalPath },
+  {
+    key: 'scenarioPath',
+    env: 'SCENARIO',
+    description: 'Scenario file (JSON or YAML) applied at every start, before the port opens; see PUT /_mock/scenario',
+    defaultText: 'unset',
+    read: optionalPath,
+  },
 ]
 
 /** Reads and checks the configuration; a bad value stops the server with a message naming it. */
@@ -185,6 +236,9 @@ export function loadConfig(env: Record<string, string | undefined> = {}): Config
   if (config.paymentAuthorizationUrl !== undefined && config.paymentAuthorizationSecret === undefined) {
     // The docs' setting has a Secret Token beside the Callback URL; an unsigned question would be one no receiver can check.
     throw new ConfigError('PAYMENT_AUTHORIZATION_URL is set without PAYMENT_AUTHORIZATION_SECRET: set both')
+  }
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY go together: set both, or neither for a generated certificate')
   }
   return config as Config
 }

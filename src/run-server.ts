@@ -1,7 +1,12 @@
 import { buildApp } from './app.js'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { StartupError } from './core/startup-error.js'
 import { FixturesError } from './fixtures/load-fixtures.js'
+import { bannerFields, bannerText } from './banner.js'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { loadTlsMaterial, type TlsMaterial } from './tls.js'
 
 /** Loopback names and addresses: nothing outside this machine reaches a server bound to them. */
 export function isLoopback(host: string): boolean {
@@ -19,14 +24,16 @@ export function exposureWarning(config: Pick<Config, 'host' | 'mockAdminToken'>)
 }
 
 /**
- * Builds the app, listens, and closes it cleanly on SIGINT/SIGTERM: what `npm start`
- * (src/server.ts) and `passport-mock serve` (src/cli.ts) share. A database or fixtures problem,
- * or a port that cannot be had, ends the process with code 1 and one line on stderr.
+ * Builds the app, applies SCENARIO if set, listens (HTTP, and HTTPS with TLS_PORT), prints the
+ * banner, and closes it all cleanly on SIGINT/SIGTERM: what `npm start` (src/server.ts) and
+ * `passport-mock serve` (src/cli.ts) share. A database, fixtures or scenario problem, or a port
+ * that cannot be had, ends the process with code 1 and one line on stderr.
  */
 export async function runServer(config: Config): Promise<void> {
   let app
+  const pretty = process.stdout.isTTY === true
   try {
-    app = await buildApp(config, { prettyLog: process.stdout.isTTY === true })
+    app = await buildApp(config, { prettyLog: pretty })
   } catch (error) {
     // Every start-up failure is one line that says what to do, never a stack (issue 11 item 11).
     const known = error instanceof StartupError || error instanceof FixturesError || (error as { code?: string }).code?.startsWith('SQLITE_')
@@ -34,8 +41,27 @@ export async function runServer(config: Config): Promise<void> {
     process.exit(1)
   }
 
+  if (config.scenarioPath !== undefined) {
+    // Before the port opens: no client ever sees the situation before the scenario.
+    try {
+      const path = config.scenarioPath
+      const [{ applyScenarioFile }, { ScenarioService }] = await Promise.all([import('./control/scenario/scenario-file.js'), import('./control/scenario/scenario.service.js')])
+      const scenarios = new ScenarioService(app.services)
+      await applyScenarioFile(path, (document) => scenarios.apply(document))
+      app.log.info({ scenario: path }, 'scenario applied')
+    } catch (error) {
+      process.stderr.write(`passport-mock: ${(error as Error).message}\n`)
+      await app.close()
+      process.exit(1)
+    }
+  }
+
+  let https: { server: HttpsServer; material: TlsMaterial } | undefined
   const close = (signal: string) => {
     app.log.info({ signal }, 'shutting down')
+    https?.server.close()
+    https?.server.closeAllConnections()
+    https?.material.cleanup?.()
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -54,4 +80,51 @@ export async function runServer(config: Config): Promise<void> {
     await app.close()
     process.exit(1)
   }
+  if (config.tlsPort !== undefined) {
+    try {
+      https = await listenHttps(app, config, config.tlsPort)
+    } catch (error) {
+      process.stderr.write(`passport-mock: cannot serve HTTPS on ${config.host}:${config.tlsPort}: ${(error as Error).message}\n`)
+      await app.close()
+      process.exit(1)
+    }
+  }
+  announce(app, config, pretty, https && { port: (https.server.address() as AddressInfo).port, caCertPath: https.material.caCertPath })
+}
+
+/**
+ * HTTPS beside HTTP (issue 13 §4): a second server whose requests go through the same Fastify
+ * instance (`app.routing`), so both answer from one database, one journal, one clock.
+ */
+async function listenHttps(app: FastifyInstance, config: Config, port: number): Promise<{ server: HttpsServer; material: TlsMaterial }> {
+  const material = await loadTlsMaterial(config)
+  const server = createHttpsServer({ key: material.key, cert: material.cert }, (request, response) => app.routing(request, response))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, config.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (error) {
+    material.cleanup?.()
+    throw error
+  }
+  const address = server.address() as AddressInfo
+  app.log.info({ ca_cert: material.caCertPath }, `Server listening at https://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`)
+  return { server, material }
+}
+
+/**
+ * The banner (issue 13 §1), after Fastify's own "Server listening at" line (tests and the
+ * production-install check wait for that one): text on a terminal, one structured log line
+ * (`msg: "passport-mock ready"`) otherwise, which LOG_LEVEL silences like any other.
+ */
+function announce(app: FastifyInstance, config: Config, pretty: boolean, tls: { port: number; caCertPath: string } | undefined): void {
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.port
+  const fields = bannerFields(config, port, tls)
+  if (pretty) process.stdout.write(bannerText(fields))
+  else app.log.info(fields, 'passport-mock ready')
 }

@@ -64,7 +64,14 @@ export interface JournalEntry {
   duration_ms: number
   at: string
   request_body: unknown
+  /** True when the body was over 64 KiB and not kept. */
   request_body_omitted?: boolean
+  /** True when the body nested deeper than 32 levels and was cut there. */
+  request_body_truncated?: boolean
+  /** Request headers, credentials redacted. */
+  request_headers: Record<string, string | string[]>
+  /** What the mock answered: status, headers, and the body (parsed JSON, or text when not JSON or cut; secrets redacted). */
+  response: { status: number; headers: Record<string, string | string[]>; body: unknown; body_truncated?: boolean }
 }
 
 /** Filters of the journal: `method`, `path` (a prefix), `status` (`'404'` or `'4xx'`), `limit` (newest first). */

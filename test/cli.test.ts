@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -210,4 +210,54 @@ t.test('serve --port 0 starts a server (the flag winning over PORT) that answers
   t.same(await health.json(), { status: 'ok' })
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'a clean exit on SIGTERM')
+})
+
+t.test('an installed package (inside node_modules): serve and seed default to ./passport-mock.sqlite in the current folder (issue 13 §1)', async (t) => {
+  const { cpSync, mkdirSync, symlinkSync } = await import('node:fs')
+  const { spawnServer } = await import('./helpers/spawn-server.js')
+  const dir = tempDir(t)
+  const installed = join(dir, 'node_modules', 'passport-paas-mock')
+  mkdirSync(join(installed, 'db'), { recursive: true })
+  for (const part of ['dist', 'fixtures', 'package.json']) cpSync(join(PACKAGE_ROOT, part), join(installed, part), { recursive: true })
+  cpSync(join(PACKAGE_ROOT, 'db', 'migrations'), join(installed, 'db', 'migrations'), { recursive: true })
+  // Its dependencies, found the way an install finds them (a folder up the tree).
+  symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(installed, 'node_modules'), 'dir')
+  const project = join(dir, 'project')
+  mkdirSync(project)
+
+  const help = spawnSync(process.execPath, [join(installed, 'dist', 'cli.js'), 'serve', '--help'], { encoding: 'utf8' })
+  t.match(help.stdout, './passport-mock.sqlite when installed (inside node_modules)', '--help says where the database goes')
+
+  const server = await spawnServer(t, join(installed, 'dist', 'cli.js'), ['serve'], {}, { cwd: project })
+  const res = await fetch(`${server.banner.base_url}/_mock/health`)
+  t.equal(res.status, 200)
+  t.equal((await server.stop()).code, 0)
+  t.ok(existsSync(join(project, 'passport-mock.sqlite')), 'the database is in the current folder')
+  t.notOk(existsSync(join(installed, 'db', 'passport-mock.sqlite')), 'nothing under node_modules')
+
+  const doc = writeJson(project, 'seed.json', { accounts: [{ status: 'BLOCKED' }] })
+  const seeded = spawnSync(process.execPath, [join(installed, 'dist', 'cli.js'), 'seed', doc], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
+  t.equal(seeded.status, 0, seeded.stderr)
+  t.match(seeded.stdout, `Seeded ${join(project, 'passport-mock.sqlite')}`, 'seed without --db uses the same file')
+})
+
+t.test('serve --scenario FILE applies a YAML scenario before the port opens; a bad one stops the start naming file, line and field (issue 13 §6)', async (t) => {
+  const { spawnServer } = await import('./helpers/spawn-server.js')
+  const dir = tempDir(t)
+  const good = join(dir, 'ci.yaml')
+  writeFileSync(good, 'seed:\n  accounts:\n    - id: 3d7f2a10-8c4b-4e2f-9a61-5b0c7e9d1f24\n      status: BLOCKED\nclock:\n  set: 2030-05-01T08:00:00.000Z\n  frozen: true\n')
+  const server = await spawnServer(t, CLI, ['serve', '--scenario', good, '--database-path', ':memory:'])
+  t.ok(server.lines.some((l) => (l as { msg?: string; scenario?: string }).msg === 'scenario applied' && (l as { scenario?: string }).scenario === good), 'a log line says so')
+  const clock = await fetch(`${server.banner.base_url}/_mock/clock`)
+  t.same(await clock.json(), { now: '2030-05-01T08:00:00.000Z', frozen: true })
+  const exported = (await (await fetch(`${server.banner.base_url}/_mock/scenario`)).json()) as { state: { accounts: { id: string; status: string }[] } }
+  t.equal(exported.state.accounts.find((a) => a.id === '3d7f2a10-8c4b-4e2f-9a61-5b0c7e9d1f24')?.status, 'BLOCKED')
+  await server.stop()
+
+  const bad = join(dir, 'bad.yaml')
+  writeFileSync(bad, 'webhooks:\n  - url: http://127.0.0.1:9/h\n    secret: s\n    mode: sometimes\n')
+  const failed = spawnSync(process.execPath, [CLI, 'serve', '--scenario', bad, '--database-path', ':memory:', '--port', '0'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 20000 })
+  t.equal(failed.status, 1)
+  t.equal(failed.stderr, `passport-mock: ${bad}:4:11: Field 'webhooks[0].mode' must be one of: once, retry\n`)
+  t.notMatch(failed.stdout, 'Server listening', 'the port never opened')
 })

@@ -28,6 +28,10 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     requestTimeoutMs: 120000,
     journalSize: 1000,
     logLevel: 'info',
+    tlsPort: undefined,
+    tlsCert: undefined,
+    tlsKey: undefined,
+    scenarioPath: undefined,
   }
   t.same(loadConfig({}), expected)
   t.same(loadConfig(), expected, 'no argument reads no environment')
@@ -55,6 +59,10 @@ t.test('reads every variable', async (t) => {
     REQUEST_TIMEOUT_MS: '5000',
     JOURNAL_SIZE: '0',
     LOG_LEVEL: 'silent',
+    TLS_PORT: '8443',
+    TLS_CERT: '/certs/mock.crt',
+    TLS_KEY: '/certs/mock.key',
+    SCENARIO: '/ci/scenario.yaml',
   })
   t.same(config, {
     port: 9090,
@@ -77,6 +85,10 @@ t.test('reads every variable', async (t) => {
     requestTimeoutMs: 5000,
     journalSize: 0,
     logLevel: 'silent',
+    tlsPort: 8443,
+    tlsCert: '/certs/mock.crt',
+    tlsKey: '/certs/mock.key',
+    scenarioPath: '/ci/scenario.yaml',
   })
 })
 
@@ -102,6 +114,7 @@ t.test('refuses a bad value with a ConfigError that names the variable', async (
     MOCK_BODY_LIMIT: 'lots',
     PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR: 'yes',
     PAYMENT_AUTHORIZATION_URL: 'ftp://127.0.0.1/authorize',
+    TLS_PORT: '99999',
   }
   for (const [name, value] of [['PORT', '70000'] as const, ...Object.entries(bad)]) {
     let thrown: unknown
@@ -130,6 +143,13 @@ t.test('refuses PAYMENT_AUTHORIZATION_URL without its secret, naming both', asyn
   t.equal(loadConfig({ PAYMENT_AUTHORIZATION_SECRET: 'authsec' }).paymentAuthorizationUrl, undefined, 'a secret alone turns nothing on')
 })
 
+t.test('TLS_CERT and TLS_KEY go together; TLS_PORT=0 is any free port (issue 13 §4)', async (t) => {
+  t.throws(() => loadConfig({ TLS_CERT: '/certs/mock.crt' }), { name: 'ConfigError', message: /TLS_CERT and TLS_KEY go together/ })
+  t.throws(() => loadConfig({ TLS_KEY: '/certs/mock.key' }), { name: 'ConfigError', message: /TLS_CERT and TLS_KEY go together/ })
+  t.equal(loadConfig({ TLS_PORT: '0' }).tlsPort, 0)
+  t.equal(loadConfig({ TLS_PORT: '' }).tlsPort, undefined)
+})
+
 t.test('resolves a relative DATABASE_PATH and FIXTURES_PATH to absolute paths', async (t) => {
   const config = loadConfig({ DATABASE_PATH: 'tmp/mock.sqlite', FIXTURES_PATH: './my-fixtures.json' })
   t.ok(isAbsolute(config.databasePath))
@@ -140,4 +160,12 @@ t.test('resolves a relative DATABASE_PATH and FIXTURES_PATH to absolute paths', 
 
 t.test('keeps DATABASE_PATH=:memory: as it is', async (t) => {
   t.equal(loadConfig({ DATABASE_PATH: ':memory:' }).databasePath, ':memory:')
+})
+
+t.test('the default database: db/ beside the package in a clone, the current folder when installed in node_modules (issue 13 §1)', async (t) => {
+  const { defaultDatabasePath } = await import('../src/config.js')
+  const { join } = await import('node:path')
+  t.equal(defaultDatabasePath('/src/passport-mock', '/home/qa/project'), join('/src/passport-mock', 'db', 'passport-mock.sqlite'))
+  t.equal(defaultDatabasePath('/home/qa/project/node_modules/passport-paas-mock', '/home/qa/project'), join('/home/qa/project', 'passport-mock.sqlite'))
+  t.equal(defaultDatabasePath('/home/qa/node_modules_old/passport-mock', '/x'), join('/home/qa/node_modules_old/passport-mock', 'db', 'passport-mock.sqlite'), 'only a folder named exactly node_modules counts')
 })

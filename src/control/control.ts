@@ -7,6 +7,7 @@ import { healthRoutes } from './health/health.routes.js'
 import { journalRoutes } from './journal/journal.routes.js'
 import { paymentAuthorizationRoutes } from './payment-authorization/payment-authorization.routes.js'
 import { paymentsControlRoutes } from './payments/payments-control.routes.js'
+import { scenarioRoutes } from './scenario/scenario.routes.js'
 import { simulationsRoutes } from './simulations/simulations.routes.js'
 import { stateRoutes } from './state/state.routes.js'
 import { uiRoutes } from './ui/ui.routes.js'
@@ -42,6 +43,7 @@ export async function controlPlane(app: FastifyInstance, { services }: { service
   await app.register(paymentAuthorizationRoutes, { services })
   await app.register(faultsRoutes, { services })
   await app.register(clockRoutes, { services })
+  await app.register(scenarioRoutes, { services })
   await app.register(journalRoutes, { services })
   await app.register(viewsRoutes, { services })
   await app.register(simulationsRoutes, { services })

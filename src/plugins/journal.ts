@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The mock's clock when a `/v1` request came in (the journal's `at`); null elsewhere. */
     journalAt: Date | null
+    /** What onSend handed to the socket, for the journal's response body. */
+    journalPayload: unknown
   }
 }
 
@@ -27,9 +29,15 @@ export const journalPlugin = fp(
   async (app: FastifyInstance, { journal, clock }: { journal: JournalService; clock: Clock }) => {
     if (!journal.enabled) return
     app.decorateRequest('journalAt', null)
+    app.decorateRequest('journalPayload', null)
     app.addHook('onRequest', (request, _reply, done) => {
       if (isV1(request.url)) request.journalAt = clock.now()
       done()
+    })
+    // The last onSend hook at the root: it sees the serialized payload as it goes out (issue 13 §5).
+    app.addHook('onSend', (request, _reply, payload, done) => {
+      if (request.journalAt !== null) request.journalPayload = payload
+      done(null, payload)
     })
     app.addHook('onResponse', (request, reply, done) => {
       if (request.journalAt === null) return done()
@@ -44,6 +52,9 @@ export const journalPlugin = fp(
         at: request.journalAt,
         body: request.body,
         bodyBytes: Number.isFinite(length) && length >= 0 ? length : undefined,
+        requestHeaders: request.headers,
+        responseHeaders: reply.getHeaders(),
+        responsePayload: request.journalPayload,
       })
       done()
     })

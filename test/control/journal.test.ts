@@ -18,6 +18,8 @@ interface Entry {
   at: string
   request_body: unknown
   request_body_omitted?: boolean
+  request_headers: Record<string, string | string[]>
+  response: { status: number; headers: Record<string, string | string[]>; body: unknown; body_truncated?: boolean }
 }
 
 async function journal(app: FastifyInstance, query = ''): Promise<Entry[]> {
@@ -43,7 +45,7 @@ t.test('records /v1 requests newest first: trace id, method, url, status, time t
   await expectMatchesSpec(t, app, res)
   const entries = res.json().requests as Entry[]
   t.same(
-    entries.map(({ duration_ms: _, ...rest }) => rest),
+    entries.map(({ duration_ms: _, request_headers: __, response: ___, ...rest }) => rest),
     [
       { trace_id: wrongMethod.headers['x-trace-id'], method: 'PUT', url: '/v1/accounts', status: 405, at: '2026-01-15T12:00:03.000Z', request_body: null },
       { trace_id: unknown.headers['x-trace-id'], method: 'DELETE', url: '/v1/nowhere', status: 404, at: '2026-01-15T12:00:03.000Z', request_body: null },
@@ -133,12 +135,15 @@ t.test('never stores a client secret, an access token, an Authorization header o
     'camel-secret-never-stored',
     'admin-token-never-stored',
     Buffer.from(`${CLIENTS.other.client_id}:${CLIENTS.other.client_secret}`).toString('base64'),
-    'Bearer',
-    'Basic',
     ...tokens,
   ]
   secrets.forEach((secret, i) => t.notOk(raw.includes(secret), `the journal does not contain secrets[${i}]`))
-  t.notOk(/authorization|x-mock-admin-token/i.test(raw), 'no header is stored')
+  t.notOk(/(Bearer|Basic) [A-Za-z0-9]/.test(raw), 'no credential of an Authorization header')
+  for (const entry of res.json().requests as Entry[]) {
+    for (const name of ['authorization', 'x-mock-admin-token']) {
+      if (name in entry.request_headers) t.equal(entry.request_headers[name], '[REDACTED]', `${entry.url}: ${name} is redacted`)
+    }
+  }
 
   const entries = res.json().requests as Entry[]
   t.equal(entries.length, 7, 'every /v1 request is there all the same')
@@ -285,4 +290,64 @@ t.test('needs the admin token on both journal routes when MOCK_ADMIN_TOKEN is se
   t.equal(ok.statusCode, 200)
   t.equal(ok.json().requests.length, 1)
   t.equal((await app.inject({ method: 'DELETE', url: '/_mock/requests', headers: { 'x-mock-admin-token': 'qa-admin' } })).statusCode, 204)
+})
+
+t.test('records the response: status, headers and the body as sent, with request headers (issue 13 §5)', async (t) => {
+  const { app } = await buildTestApp(t)
+  const token = await app.inject({ method: 'POST', url: '/v1/iam/oauth/tokens', payload: { client_id: CLIENTS.admin.client_id, client_secret: CLIENTS.admin.client_secret, grant_type: 'client_credentials' } })
+  const access = token.json().access_token as string
+  const get = await app.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers: { authorization: `Bearer ${access}`, 'accept-language': 'es', 'x-correlation': 'qa-1' } })
+  const bad = await app.inject({ url: '/v1/accounts/not-a-uuid', headers: { authorization: `Bearer ${access}` } })
+
+  const res = await app.inject({ url: '/_mock/requests' })
+  await expectMatchesSpec(t, app, res)
+  t.notOk(res.body.includes(access), 'the access token is in no answer kept, nor in a header')
+  const [badEntry, getEntry, tokenEntry] = res.json().requests as Entry[]
+
+  t.same(getEntry?.response.body, get.json(), 'the account as answered, parsed')
+  t.equal(getEntry?.response.status, 200)
+  t.equal(getEntry?.response.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(getEntry?.response.headers['x-trace-id'], get.headers['x-trace-id'])
+  t.equal(getEntry?.response.headers['content-length'], String(get.body.length))
+  t.notOk('body_truncated' in (getEntry?.response ?? {}), 'not marked when whole')
+  t.equal(getEntry?.request_headers.authorization, '[REDACTED]')
+  t.equal(getEntry?.request_headers['accept-language'], 'es', 'other request headers as sent')
+  t.equal(getEntry?.request_headers['x-correlation'], 'qa-1')
+
+  t.same(badEntry?.response.body, bad.json(), 'an error body too, in the contract’s shape')
+  t.equal(badEntry?.response.status, 400)
+
+  const kept = tokenEntry?.response.body as Record<string, unknown>
+  t.equal(kept.access_token, '[REDACTED]', 'the token endpoint’s access_token is redacted')
+  t.equal(kept.token_type, token.json().token_type, 'the rest of the token answer is kept')
+  t.equal(kept.expires_in, token.json().expires_in)
+})
+
+t.test('a 204 keeps no response body', async (t) => {
+  const { app } = await buildTestApp(t)
+  const headers = { authorization: `Bearer ${await accessToken(app, 'admin')}` }
+  const created = await app.inject({ method: 'POST', url: '/v1/keys', headers, payload: { account_id: 'f1dce2ff-7413-4fab-91e4-ca84489cf74c', key: { key_type: 'ALPHA', key_value: '@journal204' } } })
+  t.equal(created.statusCode, 200, created.body)
+  const deleted = await app.inject({ method: 'DELETE', url: `/v1/keys/${created.json().id}`, headers })
+  const [entry] = await journal(app, '?limit=1')
+  t.equal(deleted.statusCode, 204)
+  t.equal(entry?.response.status, 204)
+  t.equal(entry?.response.body, null, 'null when nothing was sent')
+})
+
+t.test('a response body over the limit is cut to its first 65,536 characters, as text, and marked (issue 13 §5)', async (t) => {
+  const { JournalService, MAX_JOURNAL_RESPONSE_CHARS } = await import('../../src/control/journal/journal.service.js')
+  const { JournalStore } = await import('../../src/control/journal/journal.store.js')
+  const { serializeJournalEntry } = await import('../../src/control/journal/journal.serializer.js')
+  const service = new JournalService(new JournalStore(3))
+  const big = JSON.stringify({ data: 'x'.repeat(MAX_JOURNAL_RESPONSE_CHARS) })
+  const base = { traceId: '00000000-0000-4000-8000-000000000001', method: 'GET', url: '/v1/accounts', durationMs: 1, at: new Date(NOW), body: null, bodyBytes: undefined, requestHeaders: {} }
+  service.record({ ...base, status: 200, responseHeaders: { 'content-type': 'application/json; charset=utf-8' }, responsePayload: big })
+  service.record({ ...base, status: 200, responseHeaders: { 'content-type': 'application/json' }, responsePayload: Buffer.from('{"a":1}') })
+  service.record({ ...base, status: 200, responseHeaders: { 'content-type': 'application/json' }, responsePayload: '{"access_token":"tok-never-kept"' })
+  const [cutSecret, buffer, cut] = service.list({ limit: 10 }).map(serializeJournalEntry)
+  t.equal(cut?.response.body, big.slice(0, MAX_JOURNAL_RESPONSE_CHARS))
+  t.equal(cut?.response.body_truncated, true)
+  t.same(buffer?.response.body, { a: 1 }, 'a Buffer payload is read as text')
+  t.equal(cutSecret?.response.body, '[REDACTED]', 'a body naming a secret that is not whole JSON is not kept at all')
 })

@@ -19,7 +19,7 @@ export async function journalRoutes(fastify: FastifyInstance, { services }: { se
         tags,
         summary: 'The recent /v1 requests, newest first',
         description:
-          'A ring of the last JOURNAL_SIZE `/v1` requests (0: none are kept), unknown paths included; `/_mock` is never recorded. Secrets never appear: no header is kept, and `client_secret`, `secret` and `access_token` body fields and query parameters are redacted.',
+          'A ring of the last JOURNAL_SIZE `/v1` requests (0: none are kept), unknown paths included; `/_mock` is never recorded. Each entry has the request (method, URL, headers, body) and the response (status, headers, body, cut at 65,536 characters and marked so). Secrets never appear: `Authorization`, cookies and the admin token are redacted among the headers, and `client_secret`, `secret` and `access_token` fields of bodies and query parameters are redacted.',
         querystring: JournalQuerySchema,
         response: { 200: JournalListSchema, ...errorResponses(400, 401, 500) },
       },

@@ -1,6 +1,11 @@
 import Type from 'typebox'
 import { UuidSchema } from '../../plugins/common-schemas.js'
 
+const HeadersSchema = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), {
+  description: 'Header names in lower case; `authorization`, `cookie`, `x-mock-admin-token` and any header named like a secret or token are "[REDACTED]"',
+  examples: [{ 'content-type': 'application/json', authorization: '[REDACTED]' }],
+})
+
 export const JournalEntrySchema = Type.Object(
   {
     trace_id: UuidSchema,
@@ -16,8 +21,21 @@ export const JournalEntrySchema = Type.Object(
     request_body_truncated: Type.Optional(
       Type.Boolean({ description: 'Present (true) when the body nested deeper than 32 levels: it is kept down to there, and "[TRUNCATED: nested deeper than 32]" stands where it was cut' }),
     ),
+    request_headers: HeadersSchema,
+    response: Type.Object(
+      {
+        status: Type.Integer({ description: 'The HTTP status (the same as `status`)', examples: [200] }),
+        headers: HeadersSchema,
+        body: Type.Unknown({
+          description:
+            'The body as sent: parsed JSON when the answer was JSON and is kept whole; the text when it is not JSON or was cut; null when there was none (204, a stream). `access_token`, `client_secret` and `secret` values are "[REDACTED]".',
+        }),
+        body_truncated: Type.Optional(Type.Boolean({ description: 'Present (true) when the body was longer than 65,536 characters: `body` is then its first 65,536 characters, as text' })),
+      },
+      { additionalProperties: false, required: ['status', 'headers', 'body'] },
+    ),
   },
-  { additionalProperties: false, required: ['trace_id', 'method', 'url', 'status', 'duration_ms', 'at', 'request_body'] },
+  { additionalProperties: false, required: ['trace_id', 'method', 'url', 'status', 'duration_ms', 'at', 'request_body', 'request_headers', 'response'] },
 )
 
 export const JournalListSchema = Type.Object({ requests: Type.Array(JournalEntrySchema, { description: 'Newest first' }) }, { additionalProperties: false })

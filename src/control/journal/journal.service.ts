@@ -1,8 +1,66 @@
-import { redactSecrets, redactSecretsInUrl } from '../../core/redact-secrets.js'
+import { REDACTED, isSecretName, redactSecrets, redactSecretsInUrl } from '../../core/redact-secrets.js'
 import type { JournalEntry, JournalStore } from './journal.store.js'
 
 /** A body larger than this (bytes) is noted, not kept: 1000 entries of 1 MiB bodies would be a gigabyte. */
 export const MAX_JOURNAL_BODY_BYTES = 64 * 1024
+
+/**
+ * A response body longer than this (characters) is cut to it and marked `body_truncated`
+ * (issue 13 §5): at JOURNAL_SIZE 1000 the journal then holds at most ~64 MB of answers.
+ */
+export const MAX_JOURNAL_RESPONSE_CHARS = 64 * 1024
+
+/** Request headers whose value is a credential, whatever their name says (plus any `*secret*`, `*token*`). */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-mock-admin-token'])
+
+/** Header names repeat from request to request: each is judged once (the journal is on the hot path). */
+const judged = new Map<string, boolean>()
+
+function isSecretHeader(name: string): boolean {
+  let secret = judged.get(name)
+  if (secret === undefined) {
+    secret = SECRET_HEADERS.has(name) || isSecretName(name) || name.includes('token')
+    // Bounded: a client inventing header names cannot grow it without end.
+    if (judged.size < 10_000) judged.set(name, secret)
+  }
+  return secret
+}
+
+/** A copy of the headers with credentials replaced by `[REDACTED]`. */
+export function redactHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string | string[]> {
+  const copy: Record<string, string | string[]> = {}
+  for (const name in headers) {
+    const value = headers[name]
+    if (value === undefined) continue
+    copy[name] = isSecretHeader(name) ? REDACTED : typeof value === 'number' ? String(value) : value
+  }
+  return copy
+}
+
+/**
+ * The response text as the journal keeps it: cut to the limit, and with `access_token`,
+ * `client_secret`, `secret` values redacted (only bodies that name one are parsed: the cost
+ * stays off the common answer).
+ */
+function keptResponse(status: number, payload: unknown): { body: string | null; truncated: boolean } {
+  // Fastify sends no body with these, whatever the handler passed on (`send(null)` is "null" here).
+  if (status === 204 || status === 304) return { body: null, truncated: false }
+  let text: string
+  if (typeof payload === 'string') text = payload
+  else if (Buffer.isBuffer(payload)) text = payload.toString('utf8')
+  else return { body: null, truncated: false }
+  if (text === '') return { body: null, truncated: false }
+  if (/access_token|secret/i.test(text)) {
+    try {
+      text = JSON.stringify(redactSecrets(JSON.parse(text)))
+    } catch {
+      // Not JSON (or cut): no secret leaves in a form we cannot read; keep nothing of it.
+      return { body: REDACTED, truncated: false }
+    }
+  }
+  if (text.length > MAX_JOURNAL_RESPONSE_CHARS) return { body: text.slice(0, MAX_JOURNAL_RESPONSE_CHARS), truncated: true }
+  return { body: text, truncated: false }
+}
 
 /** What the journal plugin hands over when a `/v1` response is sent. */
 export interface FinishedRequest {
@@ -15,6 +73,10 @@ export interface FinishedRequest {
   body: unknown
   /** The body's size on the wire, when the request said it (Content-Length). */
   bodyBytes: number | undefined
+  requestHeaders: Record<string, string | string[] | undefined>
+  responseHeaders: Record<string, string | string[] | number | undefined>
+  /** What was sent: a string or Buffer is kept (bounded); a stream or nothing is not. */
+  responsePayload: unknown
 }
 
 export interface JournalFilter {
@@ -37,9 +99,10 @@ function statusMatches(wanted: string, status: number): boolean {
 }
 
 /**
- * The request journal (CONTRACT §5 "Journal"): the last JOURNAL_SIZE `/v1` requests with their
- * status, time taken and body. `client_secret`, `secret` and `access_token` values are redacted
- * at any depth and no header is kept, so neither a token nor an admin token is ever stored.
+ * The request journal (CONTRACT §5 "Journal", issue 13 §5): the last JOURNAL_SIZE `/v1`
+ * requests with their headers and body, and the response: status, headers, body. Secret-named
+ * fields are redacted at any depth, credential headers too, so neither a token, a client secret
+ * nor an admin token is ever stored.
  */
 export class JournalService {
   constructor(private readonly store: JournalStore) {}
@@ -66,7 +129,14 @@ export class JournalService {
       requestBody,
       requestBodyOmitted: omitted,
       requestBodyTruncated: cut.truncated,
+      requestHeaders: redactHeaders(request.requestHeaders),
+      responseHeaders: redactHeaders(request.responseHeaders),
+      responseBody: null,
+      responseBodyTruncated: false,
     }
+    const response = keptResponse(request.status, request.responsePayload)
+    entry.responseBody = response.body
+    entry.responseBodyTruncated = response.truncated
     this.store.push(entry)
   }
 

@@ -14,6 +14,17 @@ export interface JournalEntry {
   requestBodyOmitted: boolean
   /** True when the body nested deeper than the journal copies and was cut there (issue 11 item 13). */
   requestBodyTruncated: boolean
+  /** Request headers, secret ones (Authorization, the admin token, cookies, `*secret*`) redacted. */
+  requestHeaders: Record<string, string | string[]>
+  /** Response headers as sent. */
+  responseHeaders: Record<string, string | string[]>
+  /**
+   * The response body as sent (text), at most MAX_JOURNAL_RESPONSE_CHARS; access tokens and
+   * secrets already redacted. Null for no body, a stream or binary content.
+   */
+  responseBody: string | null
+  /** True when the response body was longer than the limit and cut. */
+  responseBodyTruncated: boolean
 }
 
 /**
