@@ -72,7 +72,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const db = openDatabase(config.databasePath, MIGRATIONS_DIR)
   const clock = new MockClock(deps.timeSource ?? systemTime)
   let log: ((error: unknown) => void) | undefined
-  const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error), compareSecrets: deps.compareSecrets })
+  let notice: ((message: string, error?: unknown) => void) | undefined
+  const services = createServices({
+    db,
+    clock,
+    config,
+    realNowMs: deps.realNowMs,
+    onSweepError: (error) => log?.(error),
+    onNotice: (message, error) => notice?.(message, error),
+    compareSecrets: deps.compareSecrets,
+  })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
     // PAYMENT_AUTHORIZATION_* wins at every start (issue 10 §2), as WEBHOOK_URL does.
@@ -100,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
   app.decorate('services', services)
   log = (error) => app.log.error({ err: error }, 'sweeper task failed')
+  notice = (message, error) => app.log.warn(error === undefined ? {} : { err: error }, message)
   app.addHook('onReady', async () => services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS))
   app.addHook('onClose', async () => {
     await services.sweeper.stop()

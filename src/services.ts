@@ -52,11 +52,13 @@ export interface ServiceDeps {
   realNowMs?: () => number
   /** Where the sweeper reports a task that threw. */
   onSweepError?: (error: unknown) => void
+  /** Where a sweeper task reports something it dealt with but a person should know (one line each, never per pass). */
+  onNotice?: (message: string, error?: unknown) => void
   /** The constant-time comparison of client secrets and the admin token; a test may watch it. */
   compareSecrets?: (given: string, expected: string) => boolean
 }
 
-export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, compareSecrets = secretsEqual }: ServiceDeps): Services {
+export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, onNotice = () => undefined, compareSecrets = secretsEqual }: ServiceDeps): Services {
   const stores = {
     identity: new IdentityStore(db),
     tokens: new TokensStore(db),
@@ -76,7 +78,7 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const resolutions = new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock)
   const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode })
   const paymentAuthorization = new PaymentAuthorization(db, stores.authorizations, stores.payments, stores.accounts, events, clock, realNowMs)
-  const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock, paymentAuthorization)
+  const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock, paymentAuthorization, onNotice)
   const faults = new FaultsService(db, stores.faults, clock, (resolutionId) => stores.resolutions.findById(resolutionId)?.key.key_value)
   const journal = new JournalService(new JournalStore(config.journalSize))
   const sweeper = new Sweeper(onSweepError)

@@ -6,9 +6,20 @@ import type { AccountsStore } from '../accounts/accounts.store.js'
 import { inboundRecord, type PaymentAuthorization } from './authorization.js'
 import { DEFAULT_REJECTION_CODE, receiverStateRejection, rejection } from './payment-errors.js'
 import { serializePayment } from './payments.serializer.js'
-import type { Payment, PaymentsStore } from './payments.store.js'
+import type { Payment, PaymentsStore, UnreadablePayment } from './payments.store.js'
 
 const BATCH = 200
+
+/**
+ * The code of a payment the settlement step could not move (issue 11 item 2): MS03, ISO 20022
+ * ExternalStatusReason1Code "Not specified reason agent generated". The failure is the agent's
+ * (the mock's own data), not the payer's or the receiver's, and the code is already one the mock
+ * sends and documents (payment authorization), so clients need to know of no new code (our choice).
+ */
+export const UNSETTLEABLE_CODE = 'MS03'
+
+/** What the settlement step reports about a payment it could not move: one line per payment, once. */
+export type UnsettleableReport = (message: string, error: unknown) => void
 
 /** Not yet settled or rejected: PROCESSING for Bre-B, PENDING for ACH (tracker issue 10 §1). */
 function isUnsettled(payment: Payment): boolean {
@@ -30,12 +41,14 @@ export class Settlement {
     private readonly events: EventsService,
     private readonly clock: Clock,
     private readonly authorization: PaymentAuthorization,
+    private readonly report: UnsettleableReport = () => undefined,
   ) {
     // Made once (not per call): better-sqlite3 nests a transaction function called inside
     // another as a savepoint.
     this.#runBatch = db.transaction((now: string) => this.#batch(now))
     this.#settleDue = db.transaction((payment: Payment) => this.#settleWithin(payment))
     this.#rejectDue = db.transaction((payment: Payment, errorCode: string) => this.#rejectWithin(payment, rejection(errorCode), this.clock.now().toISOString()))
+    this.#setAsideDue = db.transaction((paymentId: string) => this.payments.setAside(paymentId))
     // For /_mock: the payment read again in the transaction that moves it, if still PROCESSING (PENDING for ACH).
     this.#moveById = db.transaction((paymentId: string, move: (payment: Payment) => Payment) => {
       const payment = this.payments.findById(paymentId)
@@ -47,13 +60,18 @@ export class Settlement {
   readonly #runBatch: (now: string) => { settled: number; full: boolean; error?: unknown }
   readonly #settleDue: (payment: Payment) => Payment
   readonly #rejectDue: (payment: Payment, errorCode: string) => Payment
+  readonly #setAsideDue: (paymentId: string) => void
   readonly #moveById: (paymentId: string, move: (payment: Payment) => Payment) => Payment
 
   /**
    * Settles or rejects every payment due on the mock's clock; held ones wait for /_mock.
    * A batch is one transaction (one commit for up to BATCH payments, the main cost under load),
-   * each payment in it a savepoint: a payment that fails leaves no trace, the ones before it
-   * are committed, and the error is thrown after the commit, as when each had its own transaction.
+   * each payment in it a savepoint of its own: one that cannot settle leaves no trace of the
+   * attempt and never stops the others (issue 11 item 2). It is rejected with UNSETTLEABLE_CODE,
+   * its hold going back; if even that fails (its payer's balances no longer hold it, its row is
+   * damaged) it is set aside: out of the queue, still PROCESSING or PENDING, for /_mock to move.
+   * Either way one line is reported, once, and the payment is not due again. Only an error
+   * outside any one payment (the database itself) ends the pass, after the commit.
    */
   runDue(): number {
     let done = 0
@@ -71,14 +89,41 @@ export class Settlement {
     let settled = 0
     for (const payment of due) {
       try {
-        if (payment.outcome === 'reject') this.#rejectDue(payment, payment.outcomeErrorCode ?? DEFAULT_REJECTION_CODE[payment.type])
-        else this.#settleDue(payment)
+        if ('unreadable' in payment) this.#setAside(payment, payment.unreadable)
+        else if (this.#settleOne(payment)) settled++
       } catch (error) {
+        // Not even set aside: the database refuses writes; what came before is committed.
         return { settled, full: false, error }
       }
-      settled++
     }
     return { settled, full: due.length === BATCH }
+  }
+
+  /** True when the payment settled or was rejected as due; false when it could not and was moved aside. */
+  #settleOne(payment: Payment): boolean {
+    try {
+      if (payment.outcome === 'reject') this.#rejectDue(payment, payment.outcomeErrorCode ?? DEFAULT_REJECTION_CODE[payment.type])
+      else this.#settleDue(payment)
+      return true
+    } catch (error) {
+      try {
+        this.#rejectDue(payment, UNSETTLEABLE_CODE)
+      } catch (second) {
+        this.#setAside(payment, second)
+        return false
+      }
+      this.report(`payment ${payment.id} could not settle (${describe(error)}): REJECTED with ${UNSETTLEABLE_CODE}, its hold returned to available`, error)
+      return false
+    }
+  }
+
+  #setAside(payment: Payment | UnreadablePayment, error: unknown): void {
+    this.#setAsideDue(payment.id)
+    this.report(
+      `payment ${payment.id} could neither settle nor be rejected (${describe(error)}): set aside, still ${payment.status}, out of the settlement queue; ` +
+        'POST /_mock/payments/{id}/reject or PUT /_mock/state can move it',
+      error,
+    )
   }
 
   /**
@@ -154,4 +199,8 @@ export class Settlement {
     this.events.emit(payment.entityId, 'payment.outbound.rejected', serializePayment(rejected))
     return rejected
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
