@@ -28,6 +28,7 @@ import { recipientsRoutes } from './resources/recipients/recipients.routes.js'
 import { qrCodesRoutes } from './resources/qrcodes/qrcodes.routes.js'
 import { tokensRoutes } from './resources/tokens/tokens.routes.js'
 import { createServices, type Services } from './services.js'
+import type { Resolver } from './core/target-policy.js'
 
 export type { Config } from './config.js'
 export { loadConfig } from './config.js'
@@ -46,6 +47,8 @@ export interface AppDeps {
   realNowMs?: () => number
   /** Where JSON log lines go (default stdout); tests capture the log through it. */
   logStream?: NodeJS.WritableStream
+  /** How webhook and callback hosts are resolved (default: the system's); tests answer names themselves. */
+  resolveHost?: Resolver
   /** The constant-time secret comparison (default secretsEqual); tests watch its call path. */
   compareSecrets?: (given: string, expected: string) => boolean
 }
@@ -81,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     onSweepError: (error) => log?.(error),
     onNotice: (message, error) => notice?.(message, error),
     compareSecrets: deps.compareSecrets,
+    resolveHost: deps.resolveHost,
   })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { MockClock } from './core/clock.js'
-import type { Config } from './config.js'
+import { type Config, targetPolicyOf } from './config.js'
+import type { Resolver } from './core/target-policy.js'
 import { FaultsService } from './control/faults/faults.service.js'
 import { FaultsStore } from './control/faults/faults.store.js'
 import { ClockService } from './control/clock/clock.service.js'
@@ -54,11 +55,15 @@ export interface ServiceDeps {
   onSweepError?: (error: unknown) => void
   /** Where a sweeper task reports something it dealt with but a person should know (one line each, never per pass). */
   onNotice?: (message: string, error?: unknown) => void
+  /** How webhook and callback hosts are resolved (default: the system's); a test injects names. */
+  resolveHost?: Resolver
   /** The constant-time comparison of client secrets and the admin token; a test may watch it. */
   compareSecrets?: (given: string, expected: string) => boolean
 }
 
-export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, onNotice = () => undefined, compareSecrets = secretsEqual }: ServiceDeps): Services {
+export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, onNotice = () => undefined, compareSecrets = secretsEqual, resolveHost }: ServiceDeps): Services {
+  // Issue 11 item 5: where webhooks and callbacks may go, from HOST and WEBHOOK_ALLOW_PRIVATE.
+  const targetPolicy = targetPolicyOf(config, resolveHost)
   const stores = {
     identity: new IdentityStore(db),
     tokens: new TokensStore(db),
@@ -97,20 +102,21 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     clock,
     { url: config.paymentAuthorizationUrl, secret: config.paymentAuthorizationSecret, autoApproveError: config.paymentAuthorizationAutoApproveError },
     () => databaseState.defaultEntityId(),
+    targetPolicy,
   )
   // After the fixtures are back, the environment's setting of the default entity is too.
   onReset.push(() => authorizations.applyEnvironment())
   const seeds = new SeedService(db, stores, databaseState, faults, clock, config.seed)
   // A seed after a reset draws what it would on a fresh start.
   onReset.push(() => seeds.restartStream())
-  const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError })
-  const authorizationDelivery = new AuthorizationDelivery(stores.authorizations, stores.payments, paymentAuthorization, clock, realNowMs, { onError: onSweepError })
+  const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError, policy: targetPolicy })
+  const authorizationDelivery = new AuthorizationDelivery(stores.authorizations, stores.payments, paymentAuthorization, clock, realNowMs, { onError: onSweepError, policy: targetPolicy })
   // After settlement, so the questions a pass raises are asked in the same pass; never awaits a callback.
   sweeper.add(() => authorizationDelivery.deliverDue())
   // After settlement, so the events a pass raises are sent in the same pass; never awaits a receiver.
   sweeper.add(() => webhookDelivery.deliverDue())
   return {
-    webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock),
+    webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock, targetPolicy),
     webhookDelivery,
     authorizations,
     paymentAuthorization,

@@ -1,11 +1,12 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { Clock } from '../core/clock.js'
+import type { TargetPolicy } from '../core/target-policy.js'
 import type { PaymentAuthorization, Verdict } from '../resources/payments/authorization.js'
 import { serializePayment } from '../resources/payments/payments.serializer.js'
 import type { PaymentsStore } from '../resources/payments/payments.store.js'
 import type { AuthorizationRequest, AuthorizationsStore } from './authorizations.store.js'
-import { describe, receiverOf } from './delivery.js'
+import { describe, OPEN_POLICY, receiverOf } from './delivery.js'
 import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
 
@@ -22,6 +23,8 @@ export interface AuthorizationDeliveryOptions {
   limits?: Partial<LaneLimits>
   /** Where a send that could not be recorded is reported (never thrown into the sweeper). */
   onError?: (error: unknown) => void
+  /** Which addresses may be asked (issue 11 item 5); default: any. */
+  policy?: TargetPolicy
 }
 
 /** What one HTTP exchange came to. `aborted`: the app closed under it, so nothing is recorded. */
@@ -49,6 +52,7 @@ export class AuthorizationDelivery {
   readonly #lanes: EndpointLanes
   readonly #perEndpoint: number
   readonly #onError: (error: unknown) => void
+  readonly #policy: TargetPolicy
   #closed = false
 
   constructor(
@@ -64,6 +68,7 @@ export class AuthorizationDelivery {
     this.#perEndpoint = limits.perEndpoint
     this.#lanes = new EndpointLanes(limits, realNowMs)
     this.#onError = options.onError ?? (() => undefined)
+    this.#policy = options.policy ?? OPEN_POLICY
   }
 
   /** Callbacks being asked right now. */
@@ -172,8 +177,12 @@ export class AuthorizationDelivery {
         resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)`, timeout: false })
         return
       }
-      // Issue 11 §5 (targets on a shared instance) checks the resolved address at send time for
-      // webhooks; the same check belongs here, before the request, so a refused target is an error attempt.
+      // The webhook sender's target policy (issue 11 item 5): an IP literal judged here, a name by the lookup.
+      const refusal = this.#policy.refusalOfHost(target.hostname)
+      if (refusal !== undefined) {
+        resolve({ error: `Refused by the target policy: ${refusal}`, timeout: false })
+        return
+      }
       const controller = new AbortController()
       this.#requests.add(controller)
       let settled = false
@@ -196,6 +205,7 @@ export class AuthorizationDelivery {
         {
           method: 'POST',
           agent: false,
+          lookup: this.#policy.lookup as never,
           signal: controller.signal,
           headers: {
             'content-type': 'application/json',

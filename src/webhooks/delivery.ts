@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { Clock } from '../core/clock.js'
+import { TargetPolicy } from '../core/target-policy.js'
 import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
 import type { EventsService } from './events.service.js'
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
@@ -19,7 +20,12 @@ export interface DeliveryOptions {
   limits?: Partial<LaneLimits>
   /** Where a send that could not be recorded is reported (never thrown into the sweeper). */
   onError?: (error: unknown) => void
+  /** Which addresses may be sent to (issue 11 item 5); default: any. */
+  policy?: TargetPolicy
 }
+
+/** A policy that refuses nothing and resolves as the system does (a server on loopback only). */
+export const OPEN_POLICY = new TargetPolicy({ exposed: false, allowPrivate: true })
 
 /** What one HTTP attempt came to. `aborted`: the app closed under it, so nothing is recorded. */
 type Outcome = { status: number } | { error: string } | { aborted: true }
@@ -57,6 +63,7 @@ export class WebhookDelivery {
   readonly #lanes: EndpointLanes
   readonly #perEndpoint: number
   readonly #onError: (error: unknown) => void
+  readonly #policy: TargetPolicy
   #closed = false
 
   constructor(
@@ -71,6 +78,7 @@ export class WebhookDelivery {
     this.#perEndpoint = limits.perEndpoint
     this.#lanes = new EndpointLanes(limits, realNowMs)
     this.#onError = options.onError ?? (() => undefined)
+    this.#policy = options.policy ?? OPEN_POLICY
   }
 
   /** Sends in flight right now. */
@@ -188,6 +196,14 @@ export class WebhookDelivery {
         resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)` })
         return
       }
+      // An address in the URL itself is judged here (a connection to an IP literal asks no
+      // lookup); a name is judged by the lookup, on the addresses the connection then uses.
+      // Nothing is sent to a refused target, so the log cannot tell its open ports from closed ones.
+      const refusal = this.#policy.refusalOfHost(target.hostname)
+      if (refusal !== undefined) {
+        resolve({ error: `Refused by the target policy: ${refusal}` })
+        return
+      }
       const controller = new AbortController()
       this.#requests.add(controller)
       let settled = false
@@ -214,6 +230,7 @@ export class WebhookDelivery {
           method: 'POST',
           // No pooled sockets: a receiver sees one connection per attempt, and none outlives close().
           agent: false,
+          lookup: this.#policy.lookup as never,
           signal: controller.signal,
           headers: {
             'content-type': 'application/json',
