@@ -28,6 +28,8 @@ export interface Config {
   paymentAuthorizationAutoApproveError: boolean
   mockAdminToken: string | undefined
   mockBodyLimit: number
+  retentionHours: number
+  retentionRows: number
   journalSize: number
   logLevel: LogLevel
 }
@@ -156,6 +158,20 @@ export const SETTINGS: Setting[] = [
   },
   { key: 'mockAdminToken', env: 'MOCK_ADMIN_TOKEN', description: 'When set, `/_mock` routes (but health) need `X-Mock-Admin-Token`', defaultText: 'unset (open)', read: optional },
   { key: 'mockBodyLimit', env: 'MOCK_BODY_LIMIT', description: 'Body limit (bytes) of `POST /_mock/seed` and `PUT /_mock/state`', defaultText: '268435456 (256 MiB)', read: integer('MOCK_BODY_LIMIT', 1024, 2 ** 31 - 1, 256 * MiB) },
+  {
+    key: 'retentionHours',
+    env: 'RETENTION_HOURS',
+    description: 'Delivery and callback attempts, sent webhook events, expired tokens and resolutions older than this (mock clock) are pruned',
+    defaultText: '24',
+    read: integer('RETENTION_HOURS', 1, 10 * 365 * 24, 24),
+  },
+  {
+    key: 'retentionRows',
+    env: 'RETENTION_ROWS',
+    description: 'Of those tables, the newest rows kept whatever their age',
+    defaultText: '50000',
+    read: integer('RETENTION_ROWS', 1000, 100_000_000, 50_000),
+  },
   { key: 'journalSize', env: 'JOURNAL_SIZE', description: 'Recent `/v1` requests kept in the journal (0: off)', defaultText: '1000', read: integer('JOURNAL_SIZE', 0, 1000000, 1000) },
   {
     key: 'logLevel',

@@ -34,6 +34,7 @@ import { ViewsStore } from './control/views/views.store.js'
 import { SeedService } from './control/state/seed.service.js'
 import { StateService } from './control/state/state.service.js'
 import { DatabaseState } from './database/state.js'
+import { Retention } from './database/retention.js'
 import { secretsEqual } from './core/secrets.js'
 import { Sweeper } from './sweeper.js'
 import { EventsService } from './webhooks/events.service.js'
@@ -115,9 +116,17 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   sweeper.add(() => authorizationDelivery.deliverDue())
   // After settlement, so the events a pass raises are sent in the same pass; never awaits a receiver.
   sweeper.add(() => webhookDelivery.deliverDue())
+  // Issue 11 item 7: journal-like rows pruned by age and count, in small batches, about once a second.
+  const retention = new Retention(db, clock, { hours: config.retentionHours, rows: config.retentionRows })
+  sweeper.add(() => {
+    const pruned = retention.pruneDue(realNowMs())
+    // A token the cache remembers may be gone.
+    if (pruned && pruned.tokens > 0) stores.tokens.invalidate()
+  })
   return {
     webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock, targetPolicy),
     webhookDelivery,
+    retention,
     authorizations,
     paymentAuthorization,
     authorizationDelivery,
@@ -195,6 +204,8 @@ export interface Services {
   compareSecrets: (given: string, expected: string) => boolean
   /** `/_mock/webhooks`: endpoints and the attempt log. */
   webhooks: WebhooksService
+  /** Prunes old attempts, sent events, expired tokens and resolutions (a sweeper task, issue 11 item 7). */
+  retention: Retention
   /** Sends due webhook jobs (a sweeper task); `idle()` waits for sends in flight. */
   webhookDelivery: WebhookDelivery
   /** `/_mock/entities/{entity_id}/payment-authorization` and the callback attempt log. */

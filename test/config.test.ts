@@ -26,6 +26,8 @@ t.test('defaults to the table of CONTRACT §7', async (t) => {
     paymentAuthorizationAutoApproveError: false,
     mockAdminToken: undefined,
     mockBodyLimit: 256 * 1024 * 1024,
+    retentionHours: 24,
+    retentionRows: 50000,
     journalSize: 1000,
     logLevel: 'info',
   }
@@ -54,6 +56,8 @@ t.test('reads every variable', async (t) => {
     PAYMENT_AUTHORIZATION_AUTO_APPROVE_ERROR: 'true',
     MOCK_ADMIN_TOKEN: 'admin-token',
     MOCK_BODY_LIMIT: '1048576',
+    RETENTION_HOURS: '2',
+    RETENTION_ROWS: '5000',
     JOURNAL_SIZE: '0',
     LOG_LEVEL: 'silent',
   })
@@ -76,6 +80,8 @@ t.test('reads every variable', async (t) => {
     paymentAuthorizationAutoApproveError: true,
     mockAdminToken: 'admin-token',
     mockBodyLimit: 1048576,
+    retentionHours: 2,
+    retentionRows: 5000,
     journalSize: 0,
     logLevel: 'silent',
   })
