@@ -113,7 +113,9 @@ t.test('drains a healthy receiver at hundreds of events a second', async (t) => 
   const rate = n / seconds
   t.equal(healthy.received.length, n, 'one pass drains it all: each send that ends starts the next')
   t.comment(`drained ${n} events in ${seconds.toFixed(2)} s: ${rate.toFixed(0)} a second`)
-  t.ok(rate >= 200, `${rate.toFixed(0)} events a second`)
+  // About 650 a second on a quiet 2-core machine (README); the bound leaves room for a loaded CI
+  // machine running three test files at once, and still fails the 3 a second of the shared pool.
+  t.ok(rate >= 100, `${rate.toFixed(0)} events a second`)
 })
 
 t.test('a payment-authorization callback that never answers holds back no other entity’s callback', async (t) => {

@@ -111,7 +111,7 @@ t.test('a payment whose stored receiver is damaged JSON is set aside by id; the 
   t.match(warnings(lines)[0]?.msg, `payment ${broken} could neither settle nor be rejected`)
 })
 
-t.test('a payment whose settle step fails but whose rejection can be written is REJECTED MS03, its hold back', async (t) => {
+t.test('a payment whose settle step fails on 3 passes but whose rejection can be written is REJECTED MS03, its hold back', async (t) => {
   const { app, time, lines, admin } = await setup(t)
   // An internal receiver: ZERO_ACCOUNT with a key; crediting it fails (a storage-level refusal,
   // simulated by a trigger), while the payer's side of a rejection still writes.
@@ -123,9 +123,12 @@ t.test('a payment whose settle step fails but whose rejection can be written is 
     BEGIN SELECT RAISE(ABORT, 'the receiver account refuses credits'); END`)
   time.advance(1)
   const later = await twentyLater(app, admin)
-  await passes(app, time, 3)
+  await passes(app, time, 2)
   t.same(statuses(app, later), Array(20).fill('SETTLED'))
-  t.match(payment(app, broken), { status: 'REJECTED', error_code: 'MS03' })
+  t.match(payment(app, broken), { status: 'PROCESSING' }, 'two failed passes: it is tried again')
+  t.equal(warnings(lines).length, 0, 'nothing logged yet')
+  await passes(app, time, 1)
+  t.match(payment(app, broken), { status: 'REJECTED', error_code: 'MS03' }, 'given up on the third')
   t.equal(pendingOf(app, SECOND_ACCOUNT), pendingBefore, 'the hold went back')
   const res = await app.inject({ url: `/v1/payments/${broken}`, headers: await bearer(app) })
   t.equal(res.statusCode, 200)
