@@ -32,6 +32,7 @@ import { recipientsRoutes } from './resources/recipients/recipients.routes.js'
 import { qrCodesRoutes } from './resources/qrcodes/qrcodes.routes.js'
 import { tokensRoutes } from './resources/tokens/tokens.routes.js'
 import { createServices, type Services } from './services.js'
+import type { Resolver } from './core/target-policy.js'
 
 export type { Config } from './config.js'
 export { loadConfig } from './config.js'
@@ -50,6 +51,8 @@ export interface AppDeps {
   realNowMs?: () => number
   /** Where JSON log lines go (default stdout); tests capture the log through it. */
   logStream?: NodeJS.WritableStream
+  /** How webhook and callback hosts are resolved (default: the system's); tests answer names themselves. */
+  resolveHost?: Resolver
   /** The constant-time secret comparison (default secretsEqual); tests watch its call path. */
   compareSecrets?: (given: string, expected: string) => boolean
 }
@@ -93,7 +96,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   }
   const clock = new MockClock(deps.timeSource ?? systemTime)
   let log: ((error: unknown) => void) | undefined
-  const services = createServices({ db, clock, config, realNowMs: deps.realNowMs, onSweepError: (error) => log?.(error), compareSecrets: deps.compareSecrets })
+  let notice: ((message: string, error?: unknown) => void) | undefined
+  const services = createServices({
+    db,
+    clock,
+    config,
+    realNowMs: deps.realNowMs,
+    onSweepError: (error) => log?.(error),
+    onNotice: (message, error) => notice?.(message, error),
+    compareSecrets: deps.compareSecrets,
+    resolveHost: deps.resolveHost,
+  })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
     // PAYMENT_AUTHORIZATION_* wins at every start (issue 10 §2), as WEBHOOK_URL does.
@@ -132,6 +145,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const sweepLog = new RateLimitedLog((cause, error, heldBack) => app.log.error({ err: error, cause, ...(heldBack > 0 && { repeated: heldBack }) }, 'sweeper task failed'), deps.realNowMs)
   const report: ErrorReport = (cause, error) => errorLog.report(cause, error)
   log = (error) => sweepLog.report(((error as { code?: unknown }).code as string | undefined) ?? (error as Error).name ?? 'error', error)
+  notice = (message, error) => app.log.warn(error === undefined ? {} : { err: error }, message)
   app.addHook('onReady', async () => services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS))
   app.addHook('onClose', async () => {
     await services.sweeper.stop()

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { isLoopbackHost, TargetPolicy } from './core/target-policy.js'
 
 /** The package's root folder: migrations, fixtures and the default database live beside it (CONTRACT §7). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -35,12 +36,15 @@ export interface Config {
   webhookSecret: string | undefined
   webhookMode: WebhookMode
   webhookRetryBaseMs: number
+  webhookAllowPrivate: boolean
   paymentAuthorizationUrl: string | undefined
   paymentAuthorizationSecret: string | undefined
   paymentAuthorizationAutoApproveError: boolean
   mockAdminToken: string | undefined
   mockBodyLimit: number
   requestTimeoutMs: number
+  retentionHours: number
+  retentionRows: number
   journalSize: number
   logLevel: LogLevel
   /** HTTPS beside HTTP on this port (issue 13 §4); undefined: HTTP only. */
@@ -174,6 +178,14 @@ export const SETTINGS: Setting[] = [
   { key: 'webhookMode', env: 'WEBHOOK_MODE', description: '`once` or `retry`', defaultText: 'retry', read: oneOf('WEBHOOK_MODE', ['once', 'retry'] as const, 'retry') },
   { key: 'webhookRetryBaseMs', env: 'WEBHOOK_RETRY_BASE_MS', description: 'First retry wait; doubles each time', defaultText: '1000', read: integer('WEBHOOK_RETRY_BASE_MS', 1, 3600000, 1000) },
   {
+    key: 'webhookAllowPrivate',
+    env: 'WEBHOOK_ALLOW_PRIVATE',
+    description:
+      'With a `HOST` beyond loopback: `true` lets webhooks and payment-authorization callbacks go to private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) and loopback addresses; link-local and metadata addresses stay refused',
+    defaultText: 'false',
+    read: flag('WEBHOOK_ALLOW_PRIVATE', false),
+  },
+  {
     key: 'paymentAuthorizationUrl',
     env: 'PAYMENT_AUTHORIZATION_URL',
     description: 'The default entity’s payment-authorization callback (asked about each inbound payment)',
@@ -196,6 +208,20 @@ export const SETTINGS: Setting[] = [
     description: 'Time for a whole request (headers and body) to arrive; then 408 and the connection closes',
     defaultText: '120000',
     read: integer('REQUEST_TIMEOUT_MS', 100, 3600000, DEFAULT_REQUEST_TIMEOUT_MS),
+  },
+  {
+    key: 'retentionHours',
+    env: 'RETENTION_HOURS',
+    description: 'Delivery and callback attempts, sent webhook events, expired tokens and resolutions older than this (mock clock) are pruned',
+    defaultText: '24',
+    read: integer('RETENTION_HOURS', 1, 10 * 365 * 24, 24),
+  },
+  {
+    key: 'retentionRows',
+    env: 'RETENTION_ROWS',
+    description: 'Of those tables, the newest rows kept whatever their age',
+    defaultText: '50000',
+    read: integer('RETENTION_ROWS', 1000, 100_000_000, 50_000),
   },
   { key: 'journalSize', env: 'JOURNAL_SIZE', description: 'Recent `/v1` requests kept in the journal (0: off)', defaultText: '1000', read: integer('JOURNAL_SIZE', 0, 1000000, 1000) },
   {
@@ -240,5 +266,19 @@ export function loadConfig(env: Record<string, string | undefined> = {}): Config
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new ConfigError('TLS_CERT and TLS_KEY go together: set both, or neither for a generated certificate')
   }
+  // Issue 11 item 5: the targets the environment names meet the policy the control plane applies.
+  const policy = targetPolicyOf(config as Config)
+  for (const [env, url] of [
+    ['WEBHOOK_URL', config.webhookUrl],
+    ['PAYMENT_AUTHORIZATION_URL', config.paymentAuthorizationUrl],
+  ] as const) {
+    const refusal = typeof url === 'string' ? policy.refusalOfUrl(url) : undefined
+    if (refusal !== undefined) throw new ConfigError(`${env} is refused with HOST=${String(config.host)}: ${refusal}`)
+  }
   return config as Config
+}
+
+/** The policy on outgoing HTTP targets that follows from HOST and WEBHOOK_ALLOW_PRIVATE (src/core/target-policy.ts). */
+export function targetPolicyOf(config: Pick<Config, 'host' | 'webhookAllowPrivate'>, resolve?: ConstructorParameters<typeof TargetPolicy>[0]['resolve']): TargetPolicy {
+  return new TargetPolicy({ exposed: !isLoopbackHost(config.host), allowPrivate: config.webhookAllowPrivate, ...(resolve && { resolve }) })
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { MockClock } from './core/clock.js'
-import type { Config } from './config.js'
+import { type Config, targetPolicyOf } from './config.js'
+import type { Resolver } from './core/target-policy.js'
 import { FaultsService } from './control/faults/faults.service.js'
 import { FaultsStore } from './control/faults/faults.store.js'
 import { ClockService } from './control/clock/clock.service.js'
@@ -33,6 +34,7 @@ import { ViewsStore } from './control/views/views.store.js'
 import { SeedService } from './control/state/seed.service.js'
 import { StateService } from './control/state/state.service.js'
 import { DatabaseState } from './database/state.js'
+import { Retention } from './database/retention.js'
 import { secretsEqual } from './core/secrets.js'
 import { Sweeper } from './sweeper.js'
 import { EventsService } from './webhooks/events.service.js'
@@ -52,11 +54,17 @@ export interface ServiceDeps {
   realNowMs?: () => number
   /** Where the sweeper reports a task that threw. */
   onSweepError?: (error: unknown) => void
+  /** Where a sweeper task reports something it dealt with but a person should know (one line each, never per pass). */
+  onNotice?: (message: string, error?: unknown) => void
+  /** How webhook and callback hosts are resolved (default: the system's); a test injects names. */
+  resolveHost?: Resolver
   /** The constant-time comparison of client secrets and the admin token; a test may watch it. */
   compareSecrets?: (given: string, expected: string) => boolean
 }
 
-export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, compareSecrets = secretsEqual }: ServiceDeps): Services {
+export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, onNotice = () => undefined, compareSecrets = secretsEqual, resolveHost }: ServiceDeps): Services {
+  // Issue 11 item 5: where webhooks and callbacks may go, from HOST and WEBHOOK_ALLOW_PRIVATE.
+  const targetPolicy = targetPolicyOf(config, resolveHost)
   const stores = {
     identity: new IdentityStore(db),
     tokens: new TokensStore(db),
@@ -76,7 +84,7 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const resolutions = new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock)
   const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode })
   const paymentAuthorization = new PaymentAuthorization(db, stores.authorizations, stores.payments, stores.accounts, events, clock, realNowMs)
-  const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock, paymentAuthorization)
+  const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock, paymentAuthorization, onNotice)
   const faults = new FaultsService(db, stores.faults, clock, (resolutionId) => stores.resolutions.findById(resolutionId)?.key.key_value)
   const journal = new JournalService(new JournalStore(config.journalSize))
   const sweeper = new Sweeper(onSweepError)
@@ -95,21 +103,30 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     clock,
     { url: config.paymentAuthorizationUrl, secret: config.paymentAuthorizationSecret, autoApproveError: config.paymentAuthorizationAutoApproveError },
     () => databaseState.defaultEntityId(),
+    targetPolicy,
   )
   // After the fixtures are back, the environment's setting of the default entity is too.
   onReset.push(() => authorizations.applyEnvironment())
   const seeds = new SeedService(db, stores, databaseState, faults, clock, config.seed)
   // A seed after a reset draws what it would on a fresh start.
   onReset.push(() => seeds.restartStream())
-  const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError })
-  const authorizationDelivery = new AuthorizationDelivery(stores.authorizations, stores.payments, paymentAuthorization, clock, realNowMs, { onError: onSweepError })
+  const webhookDelivery = new WebhookDelivery(stores.webhooks, events, clock, realNowMs, { retryBaseMs: config.webhookRetryBaseMs, onError: onSweepError, policy: targetPolicy })
+  const authorizationDelivery = new AuthorizationDelivery(stores.authorizations, stores.payments, paymentAuthorization, clock, realNowMs, { onError: onSweepError, policy: targetPolicy })
   // After settlement, so the questions a pass raises are asked in the same pass; never awaits a callback.
   sweeper.add(() => authorizationDelivery.deliverDue())
   // After settlement, so the events a pass raises are sent in the same pass; never awaits a receiver.
   sweeper.add(() => webhookDelivery.deliverDue())
+  // Issue 11 item 7: journal-like rows pruned by age and count, in small batches, about once a second.
+  const retention = new Retention(db, clock, { hours: config.retentionHours, rows: config.retentionRows })
+  sweeper.add(() => {
+    const pruned = retention.pruneDue(realNowMs())
+    // A token the cache remembers may be gone.
+    if (pruned && pruned.tokens > 0) stores.tokens.invalidate()
+  })
   return {
-    webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock),
+    webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock, targetPolicy),
     webhookDelivery,
+    retention,
     authorizations,
     paymentAuthorization,
     authorizationDelivery,
@@ -187,6 +204,8 @@ export interface Services {
   compareSecrets: (given: string, expected: string) => boolean
   /** `/_mock/webhooks`: endpoints and the attempt log. */
   webhooks: WebhooksService
+  /** Prunes old attempts, sent events, expired tokens and resolutions (a sweeper task, issue 11 item 7). */
+  retention: Retention
   /** Sends due webhook jobs (a sweeper task); `idle()` waits for sends in flight. */
   webhookDelivery: WebhookDelivery
   /** `/_mock/entities/{entity_id}/payment-authorization` and the callback attempt log. */

@@ -1,17 +1,17 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { Clock } from '../core/clock.js'
+import type { TargetPolicy } from '../core/target-policy.js'
 import type { PaymentAuthorization, Verdict } from '../resources/payments/authorization.js'
 import { serializePayment } from '../resources/payments/payments.serializer.js'
 import type { PaymentsStore } from '../resources/payments/payments.store.js'
 import type { AuthorizationRequest, AuthorizationsStore } from './authorizations.store.js'
-import { describe } from './delivery.js'
+import { describe, OPEN_POLICY, receiverOf } from './delivery.js'
+import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
 
 /** https://docs.passportfintech.com/EN/payment-authorization-feature: "return your accept or reject response within 3 seconds". */
 export const AUTHORIZATION_TIMEOUT_MS = 3000
-/** Callbacks asked at once; its own pool, so a slow webhook receiver never holds an authorization back. */
-export const MAX_CONCURRENT_AUTHORIZATIONS = 16
 /** The most of an answer's body that is read (and kept in the attempt log); a longer answer is malformed. */
 export const MAX_ANSWER_BYTES = 4096
 /** The `type` of the body the callback receives (our choice: the docs do not show the payload). */
@@ -19,13 +19,19 @@ export const AUTHORIZATION_REQUEST_TYPE = 'payment.inbound.authorization'
 
 export interface AuthorizationDeliveryOptions {
   timeoutMs?: number
-  maxConcurrent?: number
+  /** Questions at once per callback and in all, and the circuit breaker (default DEFAULT_LANE_LIMITS). */
+  limits?: Partial<LaneLimits>
   /** Where a send that could not be recorded is reported (never thrown into the sweeper). */
   onError?: (error: unknown) => void
+  /** Which addresses may be asked (issue 11 item 5); default: any. */
+  policy?: TargetPolicy
 }
 
 /** What one HTTP exchange came to. `aborted`: the app closed under it, so nothing is recorded. */
 type Exchange = { status: number; body: string; tooLarge: boolean } | { error: string; timeout: boolean } | { aborted: true }
+
+/** How a question ended, for its callback's circuit: `skipped` and `aborted` say nothing about the callback. */
+type SendResult = 'answered' | 'failed' | 'skipped' | 'aborted'
 
 /**
  * Asks the payment-authorization callbacks (issue 10 §2), beside the webhook sender and like it
@@ -35,13 +41,18 @@ type Exchange = { status: number; body: string; tooLarge: boolean } | { error: s
  * its failure, is recorded and applied in one transaction (PaymentAuthorization.record). A send
  * cut off by closing the app leaves its question pending, unrecorded: it is asked again at the
  * next start. There is no retry: a failed attempt decides (Auto Approve Error, or rejected).
+ * Each callback (its URL's origin) has its own queue, few questions at once and a circuit
+ * breaker, as webhook receivers do (issue 11 item 4): a hanging callback holds only its own
+ * slots; while its circuit is open its questions wait, pending, and the payments stay PROCESSING.
  */
 export class AuthorizationDelivery {
   readonly #inFlight = new Map<string, Promise<void>>()
   readonly #requests = new Set<AbortController>()
   readonly #timeoutMs: number
-  readonly #maxConcurrent: number
+  readonly #lanes: EndpointLanes
+  readonly #perEndpoint: number
   readonly #onError: (error: unknown) => void
+  readonly #policy: TargetPolicy
   #closed = false
 
   constructor(
@@ -53,8 +64,11 @@ export class AuthorizationDelivery {
     options: AuthorizationDeliveryOptions = {},
   ) {
     this.#timeoutMs = options.timeoutMs ?? AUTHORIZATION_TIMEOUT_MS
-    this.#maxConcurrent = options.maxConcurrent ?? MAX_CONCURRENT_AUTHORIZATIONS
+    const limits = { ...DEFAULT_LANE_LIMITS, ...options.limits }
+    this.#perEndpoint = limits.perEndpoint
+    this.#lanes = new EndpointLanes(limits, realNowMs)
     this.#onError = options.onError ?? (() => undefined)
+    this.#policy = options.policy ?? OPEN_POLICY
   }
 
   /** Callbacks being asked right now. */
@@ -62,18 +76,42 @@ export class AuthorizationDelivery {
     return this.#inFlight.size
   }
 
-  /** Starts the sends that are due (up to the cap) without waiting for them; answers how many. */
+  /** Each callback's questions in flight and circuit. */
+  get lanes(): EndpointLanes {
+    return this.#lanes
+  }
+
+  /** Starts the sends that are due, each entity's as far as its callback's limits allow, without waiting for them; answers how many. */
   deliverDue(): number {
     if (this.#closed) return 0
-    const free = this.#maxConcurrent - this.#inFlight.size
+    let started = 0
+    for (const entityId of this.store.pendingEntities()) started += this.#fill(entityId)
+    return started
+  }
+
+  #fill(entityId: string): number {
+    if (this.#closed) return 0
+    const url = this.store.findConfig(entityId)?.url
+    // No setting any more: its questions are skipped at once (#send); a lane of their own.
+    const receiver = url === undefined ? `entity:${entityId}` : receiverOf(url)
+    const free = this.#lanes.free(receiver)
     if (free <= 0) return 0
     let started = 0
-    for (const request of this.store.due(this.realNowMs(), free + this.#inFlight.size)) {
+    for (const request of this.store.dueFor(entityId, this.realNowMs(), free + this.#perEndpoint)) {
       if (started >= free) break
       if (this.#inFlight.has(request.id)) continue
+      this.#lanes.start(receiver)
+      let result: SendResult = 'aborted'
       const send = this.#send(request)
+        .then((r) => {
+          result = r
+        })
         .catch((error: unknown) => this.#onError(error))
-        .finally(() => this.#inFlight.delete(request.id))
+        .finally(() => {
+          this.#inFlight.delete(request.id)
+          this.#lanes.end(receiver, result === 'answered', result === 'answered' || result === 'failed')
+          if (result !== 'aborted') this.#fill(entityId)
+        })
       this.#inFlight.set(request.id, send)
       started++
     }
@@ -92,13 +130,13 @@ export class AuthorizationDelivery {
     await this.idle()
   }
 
-  async #send(request: AuthorizationRequest): Promise<void> {
+  async #send(request: AuthorizationRequest): Promise<SendResult> {
     const config = this.store.findConfig(request.entityId)
     const payment = this.payments.findById(request.paymentId)
     if (!config || payment?.status !== 'PROCESSING') {
       // The setting was deleted meanwhile: the payment goes on as for an entity without the feature.
       this.authorization.skip(request.id)
-      return
+      return 'skipped'
     }
     const at = this.clock.now().toISOString()
     // The same envelope as a webhook event; `id` is the question's, the same if it is asked again after a restart.
@@ -106,7 +144,7 @@ export class AuthorizationDelivery {
     // A duration, not a time of day: measured on the monotonic clock, like the request log's.
     const startedMs = performance.now()
     const exchange = await this.#post(config.url, body, signatureHeader(config.secret, body, this.realNowMs()))
-    if ('aborted' in exchange) return
+    if ('aborted' in exchange) return 'aborted'
     const durationMs = Math.round(performance.now() - startedMs)
     const { verdict, error } = judge(exchange)
     this.authorization.record(
@@ -122,6 +160,7 @@ export class AuthorizationDelivery {
       },
       verdict,
     )
+    return error === null ? 'answered' : 'failed'
   }
 
   /** One POST; settles with the status and the start of the body, an error, or `aborted` on close. */
@@ -138,8 +177,12 @@ export class AuthorizationDelivery {
         resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)`, timeout: false })
         return
       }
-      // Issue 11 §5 (targets on a shared instance) checks the resolved address at send time for
-      // webhooks; the same check belongs here, before the request, so a refused target is an error attempt.
+      // The webhook sender's target policy (issue 11 item 5): an IP literal judged here, a name by the lookup.
+      const refusal = this.#policy.refusalOfHost(target.hostname)
+      if (refusal !== undefined) {
+        resolve({ error: `Refused by the target policy: ${refusal}`, timeout: false })
+        return
+      }
       const controller = new AbortController()
       this.#requests.add(controller)
       let settled = false
@@ -162,6 +205,7 @@ export class AuthorizationDelivery {
         {
           method: 'POST',
           agent: false,
+          lookup: this.#policy.lookup as never,
           signal: controller.signal,
           headers: {
             'content-type': 'application/json',

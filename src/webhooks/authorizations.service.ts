@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.js'
 import { invalidField, notFound } from '../core/errors.js'
 import type { IdentityStore } from '../identity/identity.store.js'
-import { isHttpUrl } from './webhooks.service.js'
+import type { TargetPolicy } from '../core/target-policy.js'
+import { isHttpUrl, requireAllowedTarget } from './webhooks.service.js'
 import type { AttemptFilter, AuthorizationAttempt, AuthorizationConfig, AuthorizationsStore } from './authorizations.store.js'
 
 export interface PutAuthorizationInput {
@@ -30,6 +31,7 @@ export class AuthorizationsService {
     private readonly clock: Clock,
     private readonly env: EnvAuthorizationConfig,
     private readonly defaultEntityId: () => string,
+    private readonly policy: TargetPolicy,
   ) {}
 
   get(entityId: string): AuthorizationConfig {
@@ -47,6 +49,7 @@ export class AuthorizationsService {
   put(entityId: string, input: PutAuthorizationInput): AuthorizationConfig {
     this.#requireEntity(entityId)
     if (!isHttpUrl(input.url)) throw invalidField({ en: "Field 'url' must be an absolute http or https URL", es: "El campo 'url' debe ser una URL http o https absoluta" })
+    requireAllowedTarget(this.policy, input.url)
     this.store.putConfig(entityId, { url: input.url, secret: input.secret, autoApproveError: input.auto_approve_error ?? false }, this.clock.now().toISOString())
     return this.store.findConfig(entityId) as AuthorizationConfig
   }

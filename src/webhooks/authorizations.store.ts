@@ -141,6 +141,8 @@ export class AuthorizationsStore {
   readonly #requestById: Statement
   readonly #pendingFor: Statement
   readonly #due: Statement
+  readonly #pendingEntities: Statement
+  readonly #dueFor: Statement
   readonly #close: Statement
   readonly #insertAttempt: Statement
   readonly #attempts: Statement
@@ -161,6 +163,18 @@ export class AuthorizationsStore {
     this.#requestById = db.prepare('SELECT * FROM payment_authorization_requests WHERE id = ?')
     this.#pendingFor = db.prepare("SELECT * FROM payment_authorization_requests WHERE (payment_id = @id OR outbound_payment_id = @id) AND state = 'pending'")
     this.#due = db.prepare("SELECT * FROM payment_authorization_requests WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, created_at, id LIMIT ?")
+    // Every entity with a pending question, one index seek each (0009): each entity's callback has its own queue.
+    this.#pendingEntities = db.prepare(
+      `WITH RECURSIVE e(entity_id) AS (
+         SELECT MIN(entity_id) FROM payment_authorization_requests WHERE state = 'pending'
+         UNION ALL
+         SELECT (SELECT MIN(entity_id) FROM payment_authorization_requests WHERE state = 'pending' AND entity_id > e.entity_id) FROM e WHERE e.entity_id IS NOT NULL
+       ) SELECT entity_id FROM e WHERE entity_id IS NOT NULL`,
+    )
+    this.#dueFor = db.prepare(
+      `SELECT * FROM payment_authorization_requests INDEXED BY payment_authorization_requests_entity_due
+       WHERE state = 'pending' AND entity_id = @entityId AND next_attempt_ms <= @nowMs ORDER BY next_attempt_ms, rowid LIMIT @limit`,
+    )
     // Only a pending question is decided, and once.
     this.#close = db.prepare(
       `UPDATE payment_authorization_requests SET state = @state, decided_by = @decidedBy, attempts = @attempts, updated_at = @at
@@ -209,6 +223,16 @@ export class AuthorizationsStore {
   pendingFor(paymentId: string): AuthorizationRequest | undefined {
     const row = this.#pendingFor.get({ id: paymentId }) as RequestRow | undefined
     return row && requestFromRow(row)
+  }
+
+  /** Every entity that has a pending question (due or not). */
+  pendingEntities(): string[] {
+    return (this.#pendingEntities.all() as { entity_id: string }[]).map((r) => r.entity_id)
+  }
+
+  /** One entity's pending questions due by `nowMs` (real time), oldest first. */
+  dueFor(entityId: string, nowMs: number, limit: number): AuthorizationRequest[] {
+    return (this.#dueFor.all({ entityId, nowMs, limit }) as RequestRow[]).map(requestFromRow)
   }
 
   /** Pending questions whose send is due by `nowMs` (real time), oldest first. */

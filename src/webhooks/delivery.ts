@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { Clock } from '../core/clock.js'
+import { TargetPolicy } from '../core/target-policy.js'
+import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
 import type { EventsService } from './events.service.js'
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
 import type { DueJob, JobUpdate, WebhooksStore } from './webhooks.store.js'
@@ -10,35 +12,58 @@ import type { DueJob, JobUpdate, WebhooksStore } from './webhooks.store.js'
 export const WEBHOOK_TIMEOUT_MS = 5000
 /** Reference B §8: retry mode redelivers up to 12 times (waits base×2^n, n = 0…11). */
 export const MAX_RETRIES = 12
-/** Sends at once, over every endpoint; the rest wait for a later sweeper pass. */
-export const MAX_CONCURRENT_SENDS = 16
-
 export interface DeliveryOptions {
   /** First retry wait, real ms (`WEBHOOK_RETRY_BASE_MS`); doubles on every retry. */
   retryBaseMs: number
   timeoutMs?: number
-  maxConcurrent?: number
+  /** Sends at once per receiver and in all, and the circuit breaker (default DEFAULT_LANE_LIMITS). */
+  limits?: Partial<LaneLimits>
   /** Where a send that could not be recorded is reported (never thrown into the sweeper). */
   onError?: (error: unknown) => void
+  /** Which addresses may be sent to (issue 11 item 5); default: any. */
+  policy?: TargetPolicy
 }
+
+/** A policy that refuses nothing and resolves as the system does (a server on loopback only). */
+export const OPEN_POLICY = new TargetPolicy({ exposed: false, allowPrivate: true })
 
 /** What one HTTP attempt came to. `aborted`: the app closed under it, so nothing is recorded. */
 type Outcome = { status: number } | { error: string } | { aborted: true }
+
+/** How a send ended, for its receiver's circuit: `skipped` and `aborted` say nothing about the receiver. */
+type SendResult = 'delivered' | 'failed' | 'skipped' | 'aborted'
+
+/**
+ * The receiver a URL names: its origin (scheme, host, port). Paths of one server share its
+ * limits and its circuit, since they share its sockets and its health.
+ */
+export function receiverOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
+}
 
 /**
  * Sends the outbox (CONTRACT §4 "Webhooks"): each pending job whose next attempt is due on real
  * time is POSTed, signed, with the event's exact stored body. A sweeper pass only starts sends
  * and never waits on a receiver, so a slow endpoint delays neither settlements nor requests.
- * Every finished attempt is a row in the log; the job then ends (`delivered`, `failed`) or waits
- * base×2^n before the next try. Jobs are rows, so they survive a restart; a send cut off by
- * closing the app leaves its job pending, unrecorded, for the next start.
+ * Each receiver (a URL's origin) has its own queue, its own few sends at once and a circuit
+ * breaker (src/webhooks/endpoint-lanes.ts, issue 11 item 4): one that hangs or fails holds only
+ * its own slots, and a send that ends starts the next of its receiver at once, without waiting
+ * for the sweeper. Every finished attempt is a row in the log; the job then ends (`delivered`,
+ * `failed`) or waits base×2^n before the next try. Jobs are rows, so they survive a restart; a
+ * send cut off by closing the app leaves its job pending, unrecorded, for the next start.
  */
 export class WebhookDelivery {
   readonly #inFlight = new Map<string, Promise<void>>()
   readonly #requests = new Set<AbortController>()
   readonly #timeoutMs: number
-  readonly #maxConcurrent: number
+  readonly #lanes: EndpointLanes
+  readonly #perEndpoint: number
   readonly #onError: (error: unknown) => void
+  readonly #policy: TargetPolicy
   #closed = false
 
   constructor(
@@ -49,8 +74,11 @@ export class WebhookDelivery {
     private readonly options: DeliveryOptions,
   ) {
     this.#timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS
-    this.#maxConcurrent = options.maxConcurrent ?? MAX_CONCURRENT_SENDS
+    const limits = { ...DEFAULT_LANE_LIMITS, ...options.limits }
+    this.#perEndpoint = limits.perEndpoint
+    this.#lanes = new EndpointLanes(limits, realNowMs)
     this.#onError = options.onError ?? (() => undefined)
+    this.#policy = options.policy ?? OPEN_POLICY
   }
 
   /** Sends in flight right now. */
@@ -58,21 +86,47 @@ export class WebhookDelivery {
     return this.#inFlight.size
   }
 
+  /** Each receiver's sends in flight and circuit. */
+  get lanes(): EndpointLanes {
+    return this.#lanes
+  }
+
   /**
-   * Starts the sends that are due (up to the concurrency cap) and returns how many it started,
-   * without waiting for any of them. A job already in flight is not started twice.
+   * Starts the sends that are due, for every URL with pending jobs, each as far as its
+   * receiver's limits allow, and returns how many it started, without waiting for any of them.
+   * A job already in flight is not started twice.
    */
   deliverDue(): number {
     if (this.#closed) return 0
-    const free = this.#maxConcurrent - this.#inFlight.size
+    let started = 0
+    for (const url of this.store.pendingUrls()) started += this.#fill(url)
+    return started
+  }
+
+  /** Starts what one URL's receiver may take now. */
+  #fill(url: string): number {
+    if (this.#closed) return 0
+    const receiver = receiverOf(url)
+    const free = this.#lanes.free(receiver)
     if (free <= 0) return 0
     let started = 0
-    for (const job of this.store.dueJobs(this.realNowMs(), free + this.#inFlight.size)) {
+    // Jobs in flight are still pending in the table: ask for enough rows to step over them.
+    for (const job of this.store.dueJobsFor(url, this.realNowMs(), free + this.#perEndpoint)) {
       if (started >= free) break
       if (this.#inFlight.has(job.id)) continue
+      this.#lanes.start(receiver)
+      let result: SendResult = 'aborted'
       const send = this.#send(job)
+        .then((r) => {
+          result = r
+        })
         .catch((error: unknown) => this.#onError(error))
-        .finally(() => this.#inFlight.delete(job.id))
+        .finally(() => {
+          this.#inFlight.delete(job.id)
+          this.#lanes.end(receiver, result === 'delivered', result !== 'aborted' && result !== 'skipped')
+          // The next of this URL's queue goes now, not at the next sweeper pass: a healthy receiver drains at its own pace.
+          if (result !== 'aborted') this.#fill(url)
+        })
       this.#inFlight.set(job.id, send)
       started++
     }
@@ -91,17 +145,17 @@ export class WebhookDelivery {
     await this.idle()
   }
 
-  async #send(job: DueJob): Promise<void> {
+  async #send(job: DueJob): Promise<SendResult> {
     const endpoint = this.events.endpoint(job.endpointId)
     if (!endpoint) {
       // Its endpoint is gone (WEBHOOK_URL unset since the event): nothing to sign with or send to.
       this.store.closeJob(job.id, 'failed', job.attempts, this.realNowMs())
-      return
+      return 'skipped'
     }
     const attempt = job.attempts + 1
     const at = this.clock.now().toISOString()
     const outcome = await this.#post(job.url, job.body, signatureHeader(endpoint.secret, job.body, this.realNowMs()))
-    if ('aborted' in outcome) return
+    if ('aborted' in outcome) return 'aborted'
     const delivered = 'status' in outcome && outcome.status >= 200 && outcome.status < 300
     this.store.recordAttempt(
       {
@@ -117,6 +171,7 @@ export class WebhookDelivery {
       },
       this.#next(delivered, endpoint.mode, attempt),
     )
+    return delivered ? 'delivered' : 'failed'
   }
 
   /** After attempt number `attempt` (1 is the first send): done, failed, or wait base×2^(attempt−1). */
@@ -139,6 +194,14 @@ export class WebhookDelivery {
       }
       if (target.protocol !== 'http:' && target.protocol !== 'https:') {
         resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)` })
+        return
+      }
+      // An address in the URL itself is judged here (a connection to an IP literal asks no
+      // lookup); a name is judged by the lookup, on the addresses the connection then uses.
+      // Nothing is sent to a refused target, so the log cannot tell its open ports from closed ones.
+      const refusal = this.#policy.refusalOfHost(target.hostname)
+      if (refusal !== undefined) {
+        resolve({ error: `Refused by the target policy: ${refusal}` })
         return
       }
       const controller = new AbortController()
@@ -167,6 +230,7 @@ export class WebhookDelivery {
           method: 'POST',
           // No pooled sockets: a receiver sees one connection per attempt, and none outlives close().
           agent: false,
+          lookup: this.#policy.lookup as never,
           signal: controller.signal,
           headers: {
             'content-type': 'application/json',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../core/clock.js'
-import { invalidField, invalidState, notFound } from '../core/errors.js'
+import { invalidField, invalidState, notFound, type PassportError } from '../core/errors.js'
+import type { TargetPolicy } from '../core/target-policy.js'
 import type { IdentityStore } from '../identity/identity.store.js'
 import { ENV_ENDPOINT_ID, type EventType, type EventsService } from './events.service.js'
 import type { DeliveryFilter, WebhookDeliveryRecord, WebhookEndpoint, WebhookMode, WebhooksStore } from './webhooks.store.js'
@@ -24,6 +25,7 @@ export class WebhooksService {
     private readonly identity: IdentityStore,
     private readonly events: EventsService,
     private readonly clock: Clock,
+    private readonly policy: TargetPolicy,
   ) {}
 
   /** Every endpoint, the environment's first. */
@@ -33,6 +35,7 @@ export class WebhooksService {
 
   add(input: AddEndpointInput): WebhookEndpoint {
     if (!isHttpUrl(input.url)) throw invalidField({ en: "Field 'url' must be an absolute http or https URL", es: "El campo 'url' debe ser una URL http o https absoluta" })
+    requireAllowedTarget(this.policy, input.url)
     if (input.entity_id !== undefined && !this.identity.findEntity(input.entity_id)) {
       throw invalidField({ en: "Field 'entity_id' must name an existing entity", es: "El campo 'entity_id' debe indicar una entidad existente" })
     }
@@ -63,6 +66,16 @@ export class WebhooksService {
   deliveries(filter: DeliveryFilter): WebhookDeliveryRecord[] {
     return this.store.deliveries(filter)
   }
+}
+
+/** 400 when the target policy refuses the URL's host (issue 11 item 5), naming the reason. */
+export function requireAllowedTarget(policy: TargetPolicy, url: string): void {
+  const refusal = policy.refusalOfUrl(url)
+  if (refusal !== undefined) throw refusedTarget(refusal)
+}
+
+function refusedTarget(reason: string): PassportError {
+  return invalidField({ en: `Field 'url' is refused: ${reason}`, es: `El campo 'url' es rechazado: ${reason}` })
 }
 
 /** The URL check of every target the control plane accepts (webhook endpoints, payment-authorization callbacks). */

@@ -116,6 +116,8 @@ export class WebhooksStore {
   readonly #deleteEndpoint: Statement
   readonly #deletePendingJobsOf: Statement
   readonly #dueJobs: Statement
+  readonly #pendingUrls: Statement
+  readonly #dueJobsFor: Statement
   readonly #jobsOfEvent: Statement
   readonly #updateJob: Statement
   readonly #insertDelivery: Statement
@@ -144,6 +146,20 @@ export class WebhooksStore {
     this.#dueJobs = db.prepare(
       `SELECT j.*, e.type AS event_type, e.body AS body FROM webhook_jobs j JOIN webhook_events e ON e.id = j.event_id
        WHERE j.state = 'pending' AND j.next_attempt_ms <= @nowMs ORDER BY j.next_attempt_ms, e.seq, j.id LIMIT @limit`,
+    )
+    // Every URL with a pending job: one index seek per URL (a skip-scan of webhook_jobs_url_due,
+    // 0009), however large one URL's backlog is.
+    this.#pendingUrls = db.prepare(
+      `WITH RECURSIVE u(url) AS (
+         SELECT MIN(url) FROM webhook_jobs WHERE state = 'pending'
+         UNION ALL
+         SELECT (SELECT MIN(url) FROM webhook_jobs WHERE state = 'pending' AND url > u.url) FROM u WHERE u.url IS NOT NULL
+       ) SELECT url FROM u WHERE url IS NOT NULL`,
+    )
+    // One URL's due jobs, oldest due first, then in the order they were written (rowid), read along webhook_jobs_url_due.
+    this.#dueJobsFor = db.prepare(
+      `SELECT j.*, e.type AS event_type, e.body AS body FROM webhook_jobs j INDEXED BY webhook_jobs_url_due JOIN webhook_events e ON e.id = j.event_id
+       WHERE j.state = 'pending' AND j.url = @url AND j.next_attempt_ms <= @nowMs ORDER BY j.next_attempt_ms, j.rowid LIMIT @limit`,
     )
     this.#jobsOfEvent = db.prepare('SELECT * FROM webhook_jobs WHERE event_id = ? ORDER BY endpoint_id, id')
     this.#updateJob = db.prepare('UPDATE webhook_jobs SET attempts = @attempts, state = @state, next_attempt_ms = @nextAttemptMs WHERE id = @id')
@@ -195,6 +211,16 @@ export class WebhooksStore {
   /** Pending jobs whose next attempt is due by `nowMs` (real time), oldest first. */
   dueJobs(nowMs: number, limit: number): DueJob[] {
     return (this.#dueJobs.all({ nowMs, limit }) as (JobRow & { event_type: string; body: string })[]).map((r) => ({ ...jobFromRow(r), eventType: r.event_type, body: r.body }))
+  }
+
+  /** Every URL that has a pending job (due or not). */
+  pendingUrls(): string[] {
+    return (this.#pendingUrls.all() as { url: string }[]).map((r) => r.url)
+  }
+
+  /** One URL's pending jobs due by `nowMs` (real time), oldest first. */
+  dueJobsFor(url: string, nowMs: number, limit: number): DueJob[] {
+    return (this.#dueJobsFor.all({ url, nowMs, limit }) as (JobRow & { event_type: string; body: string })[]).map((r) => ({ ...jobFromRow(r), eventType: r.event_type, body: r.body }))
   }
 
   jobsOfEvent(eventId: string): WebhookJob[] {

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox'
 import { invalidField, type PassportError } from '../../core/errors.js'
+import { minorFromText } from '../../core/money.js'
 import type { DatabaseState, StateDocument, StateRow } from '../../database/state.js'
 import { type BuiltFixtures, buildFixtures, readFixtures } from '../../fixtures/load-fixtures.js'
 import { StateDocumentSchema } from './state.schemas.js'
@@ -134,6 +135,8 @@ export function checkStateReferences(doc: StateDocument): void {
     }
   })
 
+  coveredHolds(doc, accounts)
+
   unique('qr_codes', doc.qr_codes, 'id', (r) => r.id)
   reference('qr_codes', doc.qr_codes, 'customer_id', customers, CUSTOMER)
   unique('webhooks', doc.webhooks, 'id', (r) => r.id)
@@ -148,6 +151,30 @@ export function checkStateReferences(doc: StateDocument): void {
   unique('payment_authorization_requests', requests, 'payment_id', (r) => r.payment_id)
   reference('payment_authorization_requests', requests, 'payment_id', payments, PAYMENT)
   reference('payment_authorization_requests', requests, 'outbound_payment_id', payments, PAYMENT, { sameEntity: false, optional: true })
+}
+
+/**
+ * 400 when an account's pending balance is less than the holds of its unsettled OUTBOUND
+ * payments (issue 11 item 2): PROCESSING (Bre-B, also while a payment-authorization callback
+ * decides, settle_at null) and PENDING (ACH). Settling or rejecting such a payment would take the
+ * pending balance below zero, which the store refuses, so the document is refused now instead.
+ */
+function coveredHolds(doc: StateDocument, accounts: Map<string, StateRow>): void {
+  const held = new Map<string, bigint>()
+  for (const row of doc.payments) {
+    if (row.direction !== 'OUTBOUND' || (row.status !== 'PROCESSING' && row.status !== 'PENDING')) continue
+    const accountId = row.account_id as string
+    held.set(accountId, (held.get(accountId) ?? 0n) + minorFromText(row.amount_minor as string))
+  }
+  doc.accounts.forEach((row, i) => {
+    const holds = held.get(row.id as string)
+    if (holds === undefined || minorFromText(row.pending_minor as string) >= holds) return
+    throw invalid(
+      `accounts[${i}].pending_minor`,
+      `(account ${String(row.id)}) is ${String(row.pending_minor)} but its PROCESSING and PENDING payments hold ${holds}`,
+      `(cuenta ${String(row.id)}) es ${String(row.pending_minor)} pero sus pagos PROCESSING y PENDING retienen ${holds}`,
+    )
+  })
 }
 
 export interface StateServiceOptions {

@@ -120,6 +120,13 @@ function fromRow(r: PaymentRow): Payment {
   }
 }
 
+/** A due payment whose row could not be read into a Payment (damaged JSON). */
+export interface UnreadablePayment {
+  id: string
+  status: PaymentStatus
+  unreadable: unknown
+}
+
 /** A reserved ACH recipient account number and its outcome: magic values are data (STYLE rule 12). */
 export interface MagicAchAccount {
   accountNumber: string
@@ -158,6 +165,7 @@ export class PaymentsStore {
   readonly #insertMagicAch: Statement
   readonly #magicAch: Statement
   readonly #awaitAuthorization: Statement
+  readonly #setAside: Statement
   readonly #lister: PagedLister
 
   constructor(db: Database) {
@@ -184,6 +192,8 @@ export class PaymentsStore {
     this.#magicAch = db.prepare('SELECT account_number AS accountNumber, behaviour, error_code AS errorCode FROM magic_ach_accounts WHERE account_number = ?')
     // Out of the settlement queue, still PROCESSING with its hold: the receiver's callback decides (issue 10 §2).
     this.#awaitAuthorization = db.prepare("UPDATE payments SET settle_at = NULL WHERE id = ? AND status = 'PROCESSING'")
+    // Out of the settlement queue for good, status and hold untouched (issue 11 item 2): /_mock may still move it.
+    this.#setAside = db.prepare("UPDATE payments SET settle_at = NULL WHERE id = ? AND status IN ('PROCESSING', 'PENDING')")
     // The sender's participant lives only in the `sender` JSON: these two filters read it there
     // (no column, no migration; a measured need would bring an expression index).
     this.#lister = new PagedLister(db, 'payments', {
@@ -243,9 +253,24 @@ export class PaymentsStore {
     return this.#finish.run({ id, status, error_code: error?.code ?? null, error_description: error?.description ?? null, updated_at: at }).changes === 1
   }
 
-  /** PROCESSING and PENDING payments whose settlement is due at `now`, oldest first. */
-  due(now: string, limit: number): Payment[] {
-    return (this.#due.all(now, limit) as PaymentRow[]).map(fromRow)
+  /**
+   * PROCESSING and PENDING payments whose settlement is due at `now`, oldest first. A row that
+   * cannot be read (its stored JSON damaged) comes back as its id and the error, so that one row
+   * never hides the others from the sweeper (issue 11 item 2).
+   */
+  due(now: string, limit: number): (Payment | UnreadablePayment)[] {
+    return (this.#due.all(now, limit) as PaymentRow[]).map((row) => {
+      try {
+        return fromRow(row)
+      } catch (error) {
+        return { id: row.id, status: row.status, unreadable: error }
+      }
+    })
+  }
+
+  /** Takes a payment out of the settlement queue, still PROCESSING or PENDING with its hold (it could not settle). */
+  setAside(id: string): void {
+    this.#setAside.run(id)
   }
 
   insertMagicAchAccount(magic: MagicAchAccount): void {

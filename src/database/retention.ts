@@ -1,0 +1,112 @@
+import type { Database, Statement } from 'better-sqlite3'
+import type { Clock } from '../core/clock.js'
+
+/**
+ * Pruned storage (issue 11 item 7): rows that only record what happened (delivery attempts,
+ * callback attempts, webhook events whose every job has ended, expired tokens and resolutions)
+ * are deleted once older than `RETENTION_HOURS` on the mock's clock, and beyond the newest
+ * `RETENTION_ROWS` of each table. Never an entity's customers, accounts, keys, recipients, QR
+ * codes or payments; never a token that is still valid, a resolution that has not expired or
+ * that a payment names, an event with a job still pending, nor anything exported as state but
+ * these. Each batch is its own short transaction (at most BATCH rows), so no write waits long.
+ */
+export interface RetentionOptions {
+  /** RETENTION_HOURS: age on the mock's clock past which a row goes. */
+  hours: number
+  /** RETENTION_ROWS: the newest rows kept per table, whatever their age. */
+  rows: number
+}
+
+/** Rows deleted per statement: a few milliseconds of write lock at most. */
+export const BATCH = 500
+/** How often the sweeper prunes, real ms, and how many batches per table and rule then: up to 1,000 rows a second each. */
+export const PRUNE_INTERVAL_MS = 1000
+export const PRUNE_BATCHES = 2
+
+/** What one pass deleted, per table. */
+export type PruneCounts = Record<PrunedTable, number>
+
+export type PrunedTable = 'webhook_deliveries' | 'payment_authorization_attempts' | 'webhook_events' | 'tokens' | 'resolutions'
+
+/** A table's two deletes: past the age, and beyond the cap. */
+interface Rules {
+  age: Statement
+  cap: Statement
+  /** The highest sequence number (or rowid) written: the cap counts back from it. */
+  max: Statement
+}
+
+export class Retention {
+  readonly #rules: Record<PrunedTable, Rules>
+  #lastPassMs = Number.NEGATIVE_INFINITY
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly options: RetentionOptions,
+  ) {
+    // Every delete walks an index from its oldest end and stops after @batch rows (0010).
+    const log = (table: 'webhook_deliveries' | 'payment_authorization_attempts'): Rules => ({
+      age: db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE at < @cutoff ORDER BY at LIMIT @batch)`),
+      cap: db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE seq <= @below ORDER BY seq LIMIT @batch)`),
+      max: db.prepare(`SELECT MAX(seq) AS n FROM ${table}`),
+    })
+    // An event goes with its jobs (ON DELETE CASCADE), and only when none of them is pending.
+    const ended = "NOT EXISTS (SELECT 1 FROM webhook_jobs j WHERE j.event_id = e.id AND j.state = 'pending')"
+    // A payment keeps its resolution (CONTRACT §4).
+    const unpaid = "NOT EXISTS (SELECT 1 FROM payments p WHERE p.resolution_id = r.id AND p.direction = 'OUTBOUND')"
+    this.#rules = {
+      webhook_deliveries: log('webhook_deliveries'),
+      payment_authorization_attempts: log('payment_authorization_attempts'),
+      webhook_events: {
+        age: db.prepare(`DELETE FROM webhook_events WHERE rowid IN (SELECT e.rowid FROM webhook_events e WHERE e.created_at < @cutoff AND ${ended} ORDER BY e.created_at LIMIT @batch)`),
+        cap: db.prepare(`DELETE FROM webhook_events WHERE rowid IN (SELECT e.rowid FROM webhook_events e WHERE e.seq <= @below AND ${ended} ORDER BY e.seq LIMIT @batch)`),
+        max: db.prepare('SELECT MAX(seq) AS n FROM webhook_events'),
+      },
+      // Expired RETENTION_HOURS ago, or expired and beyond the cap. A revoked token stays until
+      // it expires: until then it answers token_revoked, as it should.
+      tokens: {
+        age: db.prepare('DELETE FROM tokens WHERE rowid IN (SELECT rowid FROM tokens WHERE expires_at < @cutoff ORDER BY expires_at LIMIT @batch)'),
+        cap: db.prepare('DELETE FROM tokens WHERE rowid IN (SELECT rowid FROM tokens WHERE rowid <= @below AND expires_at <= @now ORDER BY rowid LIMIT @batch)'),
+        max: db.prepare('SELECT MAX(rowid) AS n FROM tokens'),
+      },
+      resolutions: {
+        age: db.prepare(`DELETE FROM resolutions WHERE rowid IN (SELECT r.rowid FROM resolutions r WHERE r.expires_at < @cutoff AND ${unpaid} ORDER BY r.expires_at LIMIT @batch)`),
+        cap: db.prepare(`DELETE FROM resolutions WHERE rowid IN (SELECT r.rowid FROM resolutions r WHERE r.rowid <= @below AND r.expires_at <= @now AND ${unpaid} ORDER BY r.rowid LIMIT @batch)`),
+        max: db.prepare('SELECT MAX(rowid) AS n FROM resolutions'),
+      },
+    }
+  }
+
+  /** The sweeper's task: a pass at most every PRUNE_INTERVAL_MS of real time (a sweep runs every 100 ms). */
+  pruneDue(realNowMs: number): PruneCounts | undefined {
+    if (realNowMs - this.#lastPassMs < PRUNE_INTERVAL_MS) return undefined
+    this.#lastPassMs = realNowMs
+    return this.prune(PRUNE_BATCHES)
+  }
+
+  /**
+   * One pass: up to `batches` batches per table and rule, each its own transaction, a rule
+   * stopping as soon as a batch comes back short. Answers what went.
+   */
+  prune(batches = 1): PruneCounts {
+    const now = this.clock.now()
+    const cutoff = new Date(now.getTime() - this.options.hours * 3_600_000).toISOString()
+    const counts: PruneCounts = { webhook_deliveries: 0, payment_authorization_attempts: 0, webhook_events: 0, tokens: 0, resolutions: 0 }
+    for (const table of Object.keys(this.#rules) as PrunedTable[]) {
+      const rules = this.#rules[table]
+      // Sequence numbers and rowids grow by one per row written, so "beyond the newest N" is
+      // "at most max − N": one index seek instead of a count (approximate after a state import).
+      const max = (rules.max.get() as { n: number | null }).n ?? 0
+      const params = { now: now.toISOString(), cutoff, below: max - this.options.rows, batch: BATCH }
+      for (const rule of [rules.age, rules.cap]) {
+        for (let i = 0; i < batches; i++) {
+          const deleted = this.db.transaction(() => rule.run(params).changes)()
+          counts[table] += deleted
+          if (deleted < BATCH) break
+        }
+      }
+    }
+    return counts
+  }
+}
