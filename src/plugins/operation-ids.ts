@@ -57,6 +57,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /_mock/reset': 'mockReset',
   'GET /_mock/state': 'mockExportState',
   'PUT /_mock/state': 'mockImportState',
+  'PUT /_mock/scenario': 'mockApplyScenario',
+  'GET /_mock/scenario': 'mockExportScenario',
   'POST /_mock/seed': 'mockSeed',
   'GET /_mock/webhooks': 'mockListWebhooks',
   'POST /_mock/webhooks': 'mockAddWebhook',

@@ -871,6 +871,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/scenario": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current situation as a scenario
+         * @description The whole state (GET /_mock/state: fault rules, webhook endpoints and payment-authorization callbacks are in it, secrets included) and the clock (`set` to now, `frozen`). Saved to a file, `passport-mock serve --scenario FILE` or PUT /_mock/scenario puts it back.
+         */
+        get: operations["mockExportScenario"];
+        /**
+         * Apply a scenario: state or reset, seed, fault rules, webhooks, payment-authorization callbacks, clock
+         * @description The parts, in this order, each the body of its own route: `state` (PUT /_mock/state) or else a reset to the fixtures (POST /_mock/reset; `reset: false` skips it), `seed` (POST /_mock/seed), `faults` (POST /_mock/faults each), `webhooks` (POST /_mock/webhooks each), `payment_authorizations` (PUT /_mock/entities/{entity_id}/payment-authorization each), `clock` (`set`, then `frozen`). The whole document is checked first; a 400 names the field (`seed.accounts[0].status`) and changes nothing. `passport-mock serve --scenario FILE` applies the same document, JSON or YAML, at start. Body limit: MOCK_BODY_LIMIT.
+         */
+        put: operations["mockApplyScenario"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/requests": {
         parameters: {
             query?: never;
@@ -880,7 +904,7 @@ export interface paths {
         };
         /**
          * The recent /v1 requests, newest first
-         * @description A ring of the last JOURNAL_SIZE `/v1` requests (0: none are kept), unknown paths included; `/_mock` is never recorded. Secrets never appear: no header is kept, and `client_secret`, `secret` and `access_token` body fields and query parameters are redacted.
+         * @description A ring of the last JOURNAL_SIZE `/v1` requests (0: none are kept), unknown paths included; `/_mock` is never recorded. Each entry has the request (method, URL, headers, body) and the response (status, headers, body, cut at 65,536 characters and marked so). Secrets never appear: `Authorization`, cookies and the admin token are redacted among the headers, and `client_secret`, `secret` and `access_token` fields of bodies and query parameters are redacted.
          */
         get: operations["mockListRequests"];
         put?: never;
@@ -3050,6 +3074,39 @@ export interface components {
             request_body: unknown;
             /** @description Present (true) when the body was over 64 KiB and not kept */
             request_body_omitted?: boolean;
+            /** @description Present (true) when the body nested deeper than 32 levels: it is kept down to there, and "[TRUNCATED: nested deeper than 32]" stands where it was cut */
+            request_body_truncated?: boolean;
+            /**
+             * @description Header names in lower case; `authorization`, `cookie`, `x-mock-admin-token` and any header named like a secret or token are "[REDACTED]"
+             * @example {
+             *       "content-type": "application/json",
+             *       "authorization": "[REDACTED]"
+             *     }
+             */
+            request_headers: {
+                [key: string]: string | string[];
+            };
+            response: {
+                /**
+                 * @description The HTTP status (the same as `status`)
+                 * @example 200
+                 */
+                status: number;
+                /**
+                 * @description Header names in lower case; `authorization`, `cookie`, `x-mock-admin-token` and any header named like a secret or token are "[REDACTED]"
+                 * @example {
+                 *       "content-type": "application/json",
+                 *       "authorization": "[REDACTED]"
+                 *     }
+                 */
+                headers: {
+                    [key: string]: string | string[];
+                };
+                /** @description The body as sent: parsed JSON when the answer was JSON and is kept whole; the text when it is not JSON or was cut; null when there was none (204, a stream). `access_token`, `client_secret` and `secret` values are "[REDACTED]". */
+                body: unknown;
+                /** @description Present (true) when the body was longer than 65,536 characters: `body` is then its first 65,536 characters, as text */
+                body_truncated?: boolean;
+            };
         };
         /** @description The recent /v1 requests, newest first */
         MockJournal: {
@@ -3461,6 +3518,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -3650,6 +3716,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -3739,6 +3814,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4074,6 +4158,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -4172,6 +4265,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4629,6 +4731,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -4805,6 +4916,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -4905,6 +5025,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5019,6 +5148,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -5115,6 +5253,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -5195,6 +5342,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5298,6 +5454,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -5387,6 +5552,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5783,6 +5957,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -5874,6 +6057,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5986,6 +6178,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -6075,6 +6276,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6423,6 +6633,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -6672,6 +6891,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -6761,6 +6989,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6944,6 +7181,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -7051,6 +7297,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7181,6 +7436,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -7261,6 +7525,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7393,6 +7666,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -7479,6 +7761,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7646,6 +7937,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -7747,6 +8047,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7912,6 +8221,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -7989,6 +8307,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8240,6 +8567,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
             default: {
                 headers: {
@@ -8305,6 +8641,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8389,6 +8734,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8514,6 +8868,220 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockExportScenario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PUT /_mock/scenario (or `passport-mock serve --scenario`) takes it back */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        state: components["schemas"]["MockStateDocument"];
+                        clock: {
+                            /** Format: date-time */
+                            set: string;
+                            frozen: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockApplyScenario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every part optional; applied in the order listed; a 400 names the field and changes nothing */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
+                     * @default true
+                     */
+                    reset?: boolean;
+                    state?: components["schemas"]["MockStateDocument"];
+                    seed?: components["schemas"]["MockSeedDocument"];
+                    /** @description Fault rules (each the body of POST /_mock/faults), added in order */
+                    faults?: components["schemas"]["MockFaultRuleRequest"][];
+                    /** @description Webhook endpoints (each the body of POST /_mock/webhooks), added in order */
+                    webhooks?: components["schemas"]["MockAddWebhookRequest"][];
+                    /** @description Payment-authorization callbacks (PUT /_mock/entities/{entity_id}/payment-authorization) */
+                    payment_authorizations?: {
+                        /**
+                         * Format: uuid
+                         * @description The entity whose inbound payments the callback decides
+                         */
+                        entity_id: string;
+                        /**
+                         * @description The Callback URL: an absolute http or https URL that receives a POST per inbound payment
+                         * @example http://127.0.0.1:3000/passport/authorize
+                         */
+                        url: string;
+                        /** @description The Secret Token: key of the HMAC-SHA256 in X-Passport-Signature, as for webhooks; never shown again */
+                        secret: string;
+                        /**
+                         * @description Auto Approve Error: a callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment; otherwise it is rejected
+                         * @default false
+                         */
+                        auto_approve_error?: boolean;
+                    }[];
+                    /** @description Last: the clock, once everything else is in place */
+                    clock?: {
+                        /**
+                         * Format: date-time
+                         * @description Move the clock to this time (POST /_mock/clock `set`)
+                         * @example 2026-01-15T12:00:00.000Z
+                         */
+                        set?: string;
+                        /** @description true: stop it there; false: let it run */
+                        frozen?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description true: the state was replaced */
+                        state: boolean;
+                        /** @description true: the fixtures came back first */
+                        reset: boolean;
+                        /** @description What the seed created (null: no seed) */
+                        seed: components["schemas"]["MockSeedResult"] | null;
+                        faults: components["schemas"]["MockFaultRule"][];
+                        webhooks: components["schemas"]["MockWebhookEndpoint"][];
+                        payment_authorizations: components["schemas"]["MockPaymentAuthorization"][];
+                        clock: components["schemas"]["MockClock"];
+                    };
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already exists, or not in a state that allows the operation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body media type not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8657,6 +9225,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9108,6 +9685,15 @@ export interface operations {
             };
             /** @description Internal error (a fault rule, or a bug) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
