@@ -83,11 +83,14 @@ export class ScenarioService {
           throw error
         }
       })
+      // A clock to be frozen is frozen first, then set: a frozen clock stays exactly where it is
+      // set, where setting first would let it run on while what fell due is swept.
+      if (scenario.clock?.frozen === true) await clockControl.move({ freeze: true })
       if (scenario.clock?.set !== undefined) {
         const set = scenario.clock.set
         await withinAsync('clock', () => clockControl.move({ set }))
       }
-      if (scenario.clock?.frozen !== undefined) await clockControl.move({ freeze: scenario.clock.frozen })
+      if (scenario.clock?.frozen === false) await clockControl.move({ freeze: false })
       return { state: scenario.state !== undefined, reset: resets, seed, faults: added, webhooks: endpoints, paymentAuthorizations: callbacks, clock: clockControl.read() }
     } catch (error) {
       // Back to where it was: the whole state, then the clock (if this scenario moved it).
