@@ -681,6 +681,29 @@ function setUpWebhooks(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Narrow screens (issue 14)
+
+/**
+ * Gives each cell its column's heading as `data-label`, which the phone layout (console.css,
+ * under 720 px) shows above the cell when a row becomes a card. Runs whenever a table body is
+ * redrawn, so every table, present and future, is labelled without each renderer knowing.
+ */
+function labelCellsOnRedraw(): void {
+  for (const tbody of document.querySelectorAll<HTMLTableSectionElement>('.table-box tbody')) {
+    const label = () => {
+      const headings = [...(tbody.closest('table')?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent ?? '')
+      for (const row of tbody.rows) {
+        for (const cell of row.cells) {
+          if (cell.colSpan === 1 && headings[cell.cellIndex]) cell.dataset.label = headings[cell.cellIndex]
+        }
+      }
+    }
+    new MutationObserver(label).observe(tbody, { childList: true })
+    label()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tabs and polling
 
 const refreshers: Record<Panel, () => Promise<void>> = {
@@ -735,6 +758,7 @@ function isPanel(name: string): name is Panel {
 }
 
 function start(): void {
+  labelCellsOnRedraw()
   setUpTokenForm()
   setUpAccounts()
   setUpPayments()

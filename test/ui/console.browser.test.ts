@@ -211,3 +211,68 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
 
   t.same(pageErrors, [], 'no script error in the page')
 })
+
+// Issue 14: phone and desktop widths. Each tab at 360×740 (the narrowest promised), 390×844 (a phone) and 1280×800: the page never
+// scrolls sideways, every tab can be tapped, and a held payment's Settle button is on screen and works.
+t.test('every tab fits a phone and a desktop: no page-level sideways scroll, every action reachable', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  const token = await mock.token()
+  const v1 = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  // Long unbreakable text in every kind of table: a fault rule with a long message, a webhook endpoint, a journal entry.
+  await mock.faults.add({ method: 'GET', path: '/v1/accounts/:account_id', status: 503, message: 'Servicio no disponible temporalmente, '.repeat(4), times: 1 })
+  await mock.webhooks.add({ url: `http://127.0.0.1:9/${'very-long-webhook-path-'.repeat(4)}`, secret: 's', mode: 'once' })
+  await fetch(`${mock.url}/v1/accounts/${DOCS_ACCOUNT}`, { headers: v1 })
+
+  const panels = ['accounts', 'payments', 'requests', 'faults', 'webhooks'] as const
+  for (const [width, height] of [
+    [360, 740],
+    [390, 844],
+    [1280, 800],
+  ] as const) {
+    const page = await context!.newPage()
+    t.teardown(() => page.close())
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.setViewportSize({ width, height })
+    await page.goto(`${mock.url}/_mock/ui`)
+    await page.locator('[data-testid="account-row"]').first().waitFor(WAIT)
+    for (const panel of panels) {
+      const tab = page.locator(`[data-testid="tab-${panel}"]`)
+      const box = await tab.boundingBox()
+      t.ok(box !== null && box.x >= 0 && box.x + box.width <= width, `${width}px: the ${panel} tab is on screen without scrolling`)
+      await tab.click()
+      await page.locator(`[data-testid="panel-${panel}"] tbody tr`).first().waitFor(WAIT)
+      // Let one more poll draw (tables fill in after the first answer).
+      await page.waitForTimeout(300)
+      const widths = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number]
+      t.ok(widths[0] <= widths[1], `${width}px, ${panel}: the page is ${widths[0]} px wide in a ${widths[1]} px window`)
+    }
+
+    // A held payment (the clock frozen): its Settle button is on screen in the Payments tab, and a tap settles it.
+    await mock.clock.freeze()
+    const resolution = (await (
+      await fetch(`${mock.url}/v1/resolve-key`, { method: 'POST', headers: v1, body: JSON.stringify({ customer_id: DOCS_CUSTOMER, key: { key_type: 'PHONE', key_value: OUTSIDE_PHONE } }) })
+    ).json()) as { id: string }
+    const payment = (await (
+      await fetch(`${mock.url}/v1/payments/breb`, {
+        method: 'POST',
+        headers: v1,
+        body: JSON.stringify({ account_id: DOCS_ACCOUNT, resolution_id: resolution.id, amount: { value: '3.25', currency: 'COP' } }),
+      })
+    ).json()) as { id: string; status: string }
+    t.equal(payment.status, 'PROCESSING')
+    await page.locator('[data-testid="tab-payments"]').click()
+    const settle = page.locator(`[data-testid="payment-row"][data-id="${payment.id}"] [data-testid="payment-settle"]`)
+    await settle.waitFor(WAIT)
+    await settle.scrollIntoViewIfNeeded()
+    const settleBox = await settle.boundingBox()
+    t.ok(settleBox !== null && settleBox.x >= 0 && settleBox.x + settleBox.width <= width, `${width}px: Settle is on screen (x ${settleBox?.x})`)
+    await settle.click()
+    await page.locator(`[data-testid="payment-row"][data-id="${payment.id}"] [data-testid="payment-status"]`, { hasText: 'SETTLED' }).waitFor(WAIT)
+    const settled = (await (await fetch(`${mock.url}/v1/payments/${payment.id}`, { headers: v1 })).json()) as { status: string }
+    t.equal(settled.status, 'SETTLED', `${width}px: the API agrees the tap settled it`)
+    await mock.clock.unfreeze()
+    t.same(pageErrors, [], 'no script error in the page')
+  }
+})
