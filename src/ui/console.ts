@@ -212,10 +212,13 @@ function entityName(id: string): string {
 
 async function refreshAccounts(): Promise<void> {
   if (entities.length === 0 || ++refreshesSinceEntities >= 10) await loadEntities()
-  const query = L.listQuery({ entity_id: byId<HTMLSelectElement>('accounts-entity').value, status: byId<HTMLSelectElement>('accounts-status').value }, accountsPage, PAGE_SIZE)
+  const query = L.listQuery(
+    { entity_id: byId<HTMLSelectElement>('accounts-entity').value, status: byId<HTMLSelectElement>('accounts-status').value, q: L.accountSearch(byId<HTMLInputElement>('accounts-text').value) },
+    accountsPage,
+    PAGE_SIZE,
+  )
   const res = await api<{ accounts: L.AccountView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/accounts?${query}`)
-  const text = byId<HTMLInputElement>('accounts-text').value
-  const rows = res.accounts.filter((a) => L.matchesAccountText(a, text))
+  const rows = res.accounts
   const signature = JSON.stringify([rows, res.pagination_info.total_elements, accountsPage, entities.length])
   if (signature === lastAccountsSignature) return
   lastAccountsSignature = signature
@@ -304,7 +307,10 @@ function setUpAccounts(): void {
       void refreshNow()
     })
   }
-  byId('accounts-text').addEventListener('input', () => void refreshNow())
+  byId('accounts-text').addEventListener('input', () => {
+    accountsPage = 1
+    void refreshNow()
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

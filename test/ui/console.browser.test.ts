@@ -276,3 +276,23 @@ t.test('every tab fits a phone and a desktop: no page-level sideways scroll, eve
     t.same(pageErrors, [], 'no script error in the page')
   }
 })
+
+// Issue 14: Find searches on the server, over every row, not the 50 on the page.
+t.test('Find shows one account by number among 100,000 seeded', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  await mock.seed({ accounts: Array.from({ length: 100_000 }, (_, i) => ({ account_number: String(7_000_000_000 + i) })) })
+  const page = await context!.newPage()
+  t.teardown(() => page.close())
+  await page.goto(`${mock.url}/_mock/ui`)
+  await page.locator('#accounts-pager', { hasText: /100,?0\d\d in all/ }).waitFor(WAIT)
+  // The oldest seeded account, far beyond the first page (newest first).
+  await page.locator('[data-testid="accounts-text"]').fill('7000000007')
+  const row = page.locator('[data-testid="account-row"]')
+  await page.locator('#accounts-pager', { hasText: ' 1 in all' }).waitFor(WAIT)
+  t.equal(await row.count(), 1, 'one row')
+  t.match(await row.first().textContent(), /7000000007/, 'the account with that number')
+  await page.locator('[data-testid="accounts-text"]').fill('700000000')
+  await page.locator('#accounts-pager', { hasText: ' 10 in all' }).waitFor(WAIT)
+  t.equal(await row.count(), 10, 'a number prefix lists the ten numbers that start with it')
+})

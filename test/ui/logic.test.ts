@@ -22,7 +22,7 @@ import {
   inboundPaymentBody,
   journalQuery,
   listQuery,
-  matchesAccountText,
+  accountSearch,
   minorFromDecimal,
   parseAmount,
   pickDefaultEntity,
@@ -138,10 +138,14 @@ t.test('lists an entity’s customers once each, in account order, and filters r
     account({ customer_id: DOCS_CUSTOMER }),
   ]
   t.same(customersOf(rows, DEFAULT_ENTITY), [DOCS_CUSTOMER, 'a9326341-40e6-497e-b44a-72c49a2c3910'])
-  t.ok(matchesAccountText(account({ status: 'BLOCKED' }), 'blocked'))
-  t.ok(matchesAccountText(account({}), '  '))
-  t.ok(matchesAccountText(account({}), '8803 ordinary'))
-  t.notOk(matchesAccountText(account({}), '8803 blocked'))
+})
+
+t.test('the Find box becomes the server search q: trimmed, at most 200 characters, empty for none', async (t) => {
+  t.equal(accountSearch('  88827643001 '), '88827643001')
+  t.equal(accountSearch('   '), '')
+  t.equal(accountSearch('x'.repeat(250)).length, 200)
+  t.match(listQuery({ q: accountSearch(' Ferretería Quindío ') }, 1, 50), /&q=Ferreter%C3%ADa%20Quind%C3%ADo$/)
+  t.notMatch(listQuery({ q: accountSearch(' ') }, 1, 50), /q=/, 'no q when the box is blank')
 })
 
 t.test('asks the views for one page, newest first, with only the filters that are set', async (t) => {

@@ -51,9 +51,9 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
       },
     },
     async (request) => {
-      const { entity_id, customer_id, status, account_type, account_number } = request.query
+      const { entity_id, customer_id, status, account_type, account_number, q } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = views.accountsOfEveryEntity({ entity_id, customer_id, status, account_type, account_number }, page)
+      const { rows, total } = views.accountsOfEveryEntity({ entity_id, customer_id, status, account_type, account_number, q }, page)
       return { accounts: rows.map(serializeAccountView), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )

@@ -48,6 +48,14 @@ export const AccountViewListQuerySchema = Type.Object({
   status: Type.Optional(StringEnum(ACCOUNT_STATUSES, { description: 'Any case' })),
   account_type: Type.Optional(StringEnum(ACCOUNT_TYPES, { description: 'Any case' })),
   account_number: Type.Optional(Type.String({ minLength: 1, maxLength: 35 })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Search (the QA console’s Find box): an account id or customer id exactly, or the start of an account number or of the customer’s name (any case)',
+      examples: ['88827643', 'Comercializadora'],
+    }),
+  ),
 })
 
 export const PaymentViewSchema = Type.Object({ ...PaymentSchema.properties, entity_id: UuidSchema }, { additionalProperties: false })
