@@ -33,9 +33,28 @@ function h(tag: string, attrs: Record<string, string | undefined> = {}, ...child
 
 function button(label: string, testid: string, onClick: () => void | Promise<void>, attrs: Record<string, string> = {}): HTMLElement {
   const b = h('button', { type: 'button', 'data-testid': testid, ...attrs }, label)
-  b.addEventListener('click', () => void run(onClick))
+  b.addEventListener('click', () => void run(onClick, b))
   return b
 }
+
+/**
+ * Where an action's feedback goes besides the status line (issue 14): just after the form or
+ * group of buttons that caused it, or just above the table whose row did (rows are redrawn).
+ */
+function feedbackBeside(source: HTMLElement): HTMLElement | null {
+  const box = source.closest('.table-box')
+  const group = box ?? source.closest('form, fieldset, .buttons')
+  if (!group) return null
+  const existing = box ? group.previousElementSibling : group.nextElementSibling
+  if (existing?.classList.contains('feedback')) return existing as HTMLElement
+  const out = h('p', { class: 'feedback', role: 'status', 'data-testid': 'feedback' })
+  if (box) group.before(out)
+  else group.after(out)
+  return out
+}
+
+/** The element whose action runs now: `say` also writes beside it. */
+let actionSource: HTMLElement | null = null
 
 /** Copies text to the clipboard, or selects it where the page may not write the clipboard (plain http). */
 async function copyText(text: string, el: HTMLElement): Promise<void> {
@@ -85,7 +104,7 @@ function formFields(form: HTMLFormElement): Record<string, string> {
 function onSubmit(form: HTMLFormElement, action: (fields: Record<string, string>) => Promise<void>): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    void run(() => action(formFields(form)))
+    void run(() => action(formFields(form)), form)
   })
 }
 
@@ -94,6 +113,11 @@ function say(text: string, isError = false): void {
   const line = byId('status-line')
   line.textContent = text
   line.classList.toggle('error', isError)
+  const beside = actionSource && feedbackBeside(actionSource)
+  if (beside) {
+    beside.textContent = text
+    beside.classList.toggle('error', isError)
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,12 +182,15 @@ function setUpTokenForm(): void {
 }
 
 /** Runs a user action: its failure goes to the status line, and the visible panel refreshes after. */
-async function run(action: () => void | Promise<void>): Promise<void> {
+async function run(action: () => void | Promise<void>, source: HTMLElement | null = null): Promise<void> {
+  actionSource = source
   try {
     await action()
   } catch (error) {
     if (error instanceof TokenPending) return
     say(error instanceof Error ? error.message : String(error), true)
+  } finally {
+    actionSource = null
   }
   await refreshNow()
 }
@@ -468,7 +495,7 @@ function setUpRequests(): void {
     void run(async () => {
       await api('DELETE', '/_mock/requests')
       say('Journal cleared.')
-    }),
+    }, byId('requests-clear')),
   )
 }
 
@@ -519,10 +546,22 @@ async function moveClock(body: { set?: string; advance_seconds?: number; freeze?
 function setUpFaults(): void {
   const buttons = byId('clock-buttons')
   for (const step of L.CLOCK_STEPS) buttons.append(button(step.label, `clock-advance-${step.seconds}`, () => moveClock({ advance_seconds: step.seconds }, `Advanced ${step.label.replace(/^\+/, '')}`)))
-  byId('clock-freeze').addEventListener('click', () => void run(() => moveClock({ freeze: true }, 'Frozen')))
-  byId('clock-unfreeze').addEventListener('click', () => void run(() => moveClock({ freeze: false }, 'Unfrozen')))
+  byId('clock-freeze').addEventListener('click', () => void run(() => moveClock({ freeze: true }, 'Frozen'), byId('clock-freeze')))
+  byId('clock-unfreeze').addEventListener('click', () => void run(() => moveClock({ freeze: false }, 'Unfrozen'), byId('clock-unfreeze')))
   const setForm = byId<HTMLFormElement>('clock-set')
-  onSubmit(setForm, (f) => moveClock({ set: (f.set ?? '').trim() }, 'Set'))
+  onSubmit(setForm, async (f) => {
+    const built = L.clockSetValue(f.set ?? '')
+    if ('error' in built) throw new Error(built.error)
+    await moveClock({ set: built.value }, 'Set')
+  })
+  // The picker fills the text box (what it gives is a local date-time; clockSetValue reads it so).
+  const picker = byId<HTMLInputElement>('clock-set-picker')
+  for (const type of ['input', 'change']) {
+    picker.addEventListener(type, () => {
+      byId<HTMLInputElement>('clock-set-text').value = picker.value
+    })
+  }
+  setUpState()
   const form = byId<HTMLFormElement>('fault-form')
   onSubmit(form, async (f) => {
     const built = L.faultRuleBody({
@@ -544,7 +583,62 @@ function setUpFaults(): void {
     void run(async () => {
       await api('DELETE', '/_mock/faults')
       say('Removed every rule but the built-in ones.')
-    }),
+    }, byId('faults-clear')),
+  )
+}
+
+/** Export, import and reset (CONTRACT §5: GET and PUT /_mock/state, POST /_mock/reset). */
+function setUpState(): void {
+  const exportButton = byId('state-export')
+  exportButton.addEventListener('click', () =>
+    void run(async () => {
+      const state = await api<unknown>('GET', '/_mock/state')
+      const url = URL.createObjectURL(new Blob([JSON.stringify(state, null, 2)], { type: 'application/json' }))
+      const link = h('a', { href: url, download: 'passport-mock-state.json', hidden: '' })
+      document.body.append(link)
+      link.click()
+      link.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 10000)
+      say('State downloaded as passport-mock-state.json (it holds the clients’ secrets: keep it private).')
+    }, exportButton),
+  )
+  const file = byId<HTMLInputElement>('state-import')
+  file.addEventListener('change', () =>
+    void run(async () => {
+      const chosen = file.files?.[0]
+      if (!chosen) return
+      let document: unknown
+      try {
+        document = JSON.parse(await chosen.text()) as unknown
+      } catch {
+        throw new Error(`${chosen.name} is not JSON: nothing was loaded`)
+      } finally {
+        file.value = ''
+      }
+      await api('PUT', '/_mock/state', document)
+      refreshesSinceEntities = 10
+      say(`Loaded the state from ${chosen.name}.`)
+    }, file),
+  )
+  const reset = byId('state-reset')
+  const confirm = byId('state-reset-confirm')
+  reset.addEventListener('click', () => {
+    confirm.hidden = false
+    byId('state-reset-no').focus()
+  })
+  byId('state-reset-no').addEventListener('click', () => {
+    confirm.hidden = true
+    reset.focus()
+  })
+  const yes = byId('state-reset-yes')
+  yes.addEventListener('click', () =>
+    void run(async () => {
+      confirm.hidden = true
+      await api('POST', '/_mock/reset', {})
+      refreshesSinceEntities = 10
+      accountsPage = paymentsPage = 1
+      say('Back to the fixtures.')
+    }, yes),
   )
 }
 

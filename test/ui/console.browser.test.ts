@@ -296,3 +296,66 @@ t.test('Find shows one account by number among 100,000 seeded', { skip }, async 
   await page.locator('#accounts-pager', { hasText: ' 10 in all' }).waitFor(WAIT)
   t.equal(await row.count(), 10, 'a number prefix lists the ten numbers that start with it')
 })
+
+// Issue 14: the missing actions: a fault rule's message, Set to from a date picker, download and load
+// the state, reset with a confirmation, and feedback beside the action that caused it.
+t.test('shows a rule’s message, sets the clock from a date, downloads, loads and resets the state', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  const page = await context!.newPage()
+  t.teardown(() => page.close())
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`)
+  const accountCount = async (q: string) =>
+    ((await (await fetch(`${mock.url}/_mock/accounts?q=${q}`)).json()) as { pagination_info: { total_elements: number } }).pagination_info.total_elements
+
+  await mock.faults.add({ path: '/v1/payments', status: 503, message: 'Banco caído por mantenimiento' })
+  await page.goto(`${mock.url}/_mock/ui#faults`)
+  await page.locator('[data-testid="fault-row"]', { hasText: '“Banco caído por mantenimiento”' }).waitFor(WAIT)
+  t.pass('the rule’s custom message is in the table')
+
+  // A date, as a date picker gives it: the local midnight of that day (frozen, so the clock stays on it).
+  await mock.clock.freeze()
+  await byTestId('clock-set-text').fill('2027-05-01')
+  await byTestId('clock-set-submit').click()
+  const midnight = (await page.evaluate('new Date(2027, 4, 1).toISOString()')) as string
+  await page.locator('#clock-set + [data-testid="feedback"]', { hasText: midnight }).waitFor(WAIT)
+  t.equal(new Date((await mock.clock.get()).now).getTime(), new Date(midnight).getTime(), 'the mock’s clock moved to the local midnight')
+  await byTestId('clock-set-picker').fill('2027-06-02T10:30:00')
+  t.match(await byTestId('clock-set-text').inputValue(), /^2027-06-02T10:30(:00)?$/, 'the picker fills the box')
+  await byTestId('clock-set-submit').click()
+  const picked = (await page.evaluate('new Date(2027, 5, 2, 10, 30).toISOString()')) as string
+  await page.locator('#clock-set + [data-testid="feedback"]', { hasText: picked }).waitFor(WAIT)
+  t.equal(new Date((await mock.clock.get()).now).getTime(), new Date(picked).getTime(), 'and a local date-time from the picker')
+  await byTestId('clock-set-text').fill('tomorrow')
+  await byTestId('clock-set-submit').click()
+  await page.locator('#clock-set + [data-testid="feedback"].error', { hasText: '"tomorrow" is not a date' }).waitFor(WAIT)
+  t.pass('a bad date is refused beside the form')
+
+  // Download the state, seed an account, load the download: the account is gone.
+  const [download] = await Promise.all([page.waitForEvent('download', WAIT), byTestId('state-export').click()])
+  t.equal(download.suggestedFilename(), 'passport-mock-state.json')
+  const saved = join(userDataDir, 'state.json')
+  await download.saveAs(saved)
+  const { readFileSync } = await import('node:fs')
+  const document = JSON.parse(readFileSync(saved, 'utf8')) as { accounts: { id: string }[] }
+  t.ok(document.accounts.some((a) => a.id === DOCS_ACCOUNT), 'the download is the state document')
+  const first = (await mock.seed({ accounts: [{ status: 'BLOCKED' }] })).accounts[0]!.id
+  t.equal(await accountCount(first), 1)
+  await byTestId('state-import').setInputFiles(saved)
+  await page.locator('#state-buttons + [data-testid="feedback"]', { hasText: 'Loaded the state from state.json' }).waitFor(WAIT)
+  t.equal(await accountCount(first), 0, 'loading the downloaded state dropped the account seeded after it')
+
+  // Reset asks first; Cancel changes nothing; Yes goes back to the fixtures.
+  const second = (await mock.seed({ accounts: [{ status: 'CLOSED' }] })).accounts[0]!.id
+  await byTestId('state-reset').click()
+  await byTestId('state-reset-no').click()
+  t.equal(await accountCount(second), 1, 'Cancel keeps everything')
+  await byTestId('state-reset').click()
+  await byTestId('state-reset-yes').click()
+  await page.locator('#state-buttons + [data-testid="feedback"]', { hasText: 'Back to the fixtures.' }).waitFor(WAIT)
+  t.equal(await accountCount(second), 0, 'Yes, reset dropped the seeded account')
+  t.equal(await accountCount(DOCS_ACCOUNT), 1, 'the fixtures are back')
+  t.same(pageErrors, [], 'no script error in the page')
+})

@@ -4,6 +4,7 @@ import {
   asksForAdminToken,
   canSettle,
   CLOCK_STEPS,
+  clockSetValue,
   createdObjects,
   customersOf,
   customSeedDocument,
@@ -274,6 +275,18 @@ t.test('describes a rule’s match and effect in words', async (t) => {
   t.equal(describeFaultMatch(slow), 'any method · any path · account …0504 · key 300')
   t.equal(describeFaultEffect(slow), '+5000 ms · always')
   t.equal(describeFaultEffect({ ...rule, times_left: 3 }), '503 service_unavailable · 3 more times')
+  t.equal(describeFaultEffect({ ...rule, message: 'Banco caído' }), '503 service_unavailable “Banco caído” · once more', 'the custom message is shown')
+})
+
+t.test('the clock’s Set to takes a timestamp, or what a date picker gives, read as local time', async (t) => {
+  t.same(clockSetValue(' 2026-03-01T09:30:00.000Z '), { value: '2026-03-01T09:30:00.000Z' }, 'a timestamp with its zone passes as it is')
+  t.same(clockSetValue('2026-03-01T09:30:00-05:00'), { value: '2026-03-01T09:30:00-05:00' })
+  t.same(clockSetValue('2026-03-01T09:30'), { value: new Date(2026, 2, 1, 9, 30).toISOString() }, 'a datetime-local value is local time')
+  t.same(clockSetValue('2026-03-01T09:30:15'), { value: new Date(2026, 2, 1, 9, 30, 15).toISOString() })
+  t.same(clockSetValue('2026-03-01'), { value: new Date(2026, 2, 1).toISOString() }, 'a date is its local midnight')
+  t.match(clockSetValue(''), { error: /enter a date/ })
+  t.match(clockSetValue('tomorrow'), { error: /"tomorrow" is not a date/ })
+  t.match(clockSetValue('2026-02-31T25:00'), { error: /not a real date/ })
 })
 
 t.test('advances the clock by an hour, a day, and one second past the default token lifetime', async (t) => {
