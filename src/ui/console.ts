@@ -264,7 +264,7 @@ async function refreshAccounts(): Promise<void> {
         { 'data-testid': 'account-row', 'data-id': a.id },
         h('td', {}, idCell(a.id)),
         h('td', {}, entityName(a.entity_id)),
-        h('td', {}, h('span', { class: 'id' }, a.customer_id)),
+        h('td', { 'data-testid': 'account-customer' }, a.customer_name ?? '', a.customer_name ? h('br') : null, h('span', { class: 'id muted' }, a.customer_id)),
         h('td', {}, a.account_number),
         h('td', {}, a.account_type),
         h('td', {}, badge(a.status, 'account-status')),

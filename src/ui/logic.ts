@@ -124,6 +124,8 @@ export interface AccountView {
   id: string
   entity_id: string
   customer_id: string
+  /** The customer's name (GET /_mock/accounts adds it; issue 14). */
+  customer_name?: string | null
   account_number: string
   account_type: string
   status: string

@@ -25,7 +25,7 @@ async function allRows(app: FastifyInstance, path: string, collection: string): 
 }
 
 /** The row without the view's `entity_id`: what /v1 answers. */
-function withoutEntity({ entity_id: _entity, ...rest }: Row) {
+function withoutEntity({ entity_id: _entity, customer_name: _name, ...rest }: Row) {
   return rest
 }
 
@@ -293,6 +293,7 @@ t.test('q finds an account among 100,000 by number, number prefix, id, customer 
   t.same(byCustomer.body.accounts.map((a) => a.account_number).sort(), ['5550001', '5550002'], 'a customer id finds its accounts')
   const byName = await search('ferretería quin')
   t.same(byName.body.accounts.map((a) => a.account_number).sort(), ['5550001', '5550002'], 'the start of the customer’s name finds its accounts, in any case')
+  t.same(byName.body.accounts.map((a) => a.customer_name), ['Ferretería Quindío Ltda', 'Ferretería Quindío Ltda'], 'each account names its customer')
   const withStatus = await search('ferretería', '&status=BLOCKED')
   t.equal(withStatus.body.pagination_info.total_elements, 0, 'q combines with the other filters')
   const none = await search('7000054321x')

@@ -292,6 +292,8 @@ t.test('Find shows one account by number among 100,000 seeded', { skip }, async 
   await page.locator('#accounts-pager', { hasText: ' 1 in all' }).waitFor(WAIT)
   t.equal(await row.count(), 1, 'one row')
   t.match(await row.first().textContent(), /7000000007/, 'the account with that number')
+  const customer = (await (await fetch(`${mock.url}/_mock/accounts?q=7000000007`)).json()) as { accounts: { customer_name: string }[] }
+  t.match(await row.first().locator('[data-testid="account-customer"]').textContent(), customer.accounts[0]!.customer_name, 'the customer’s name beside its id')
   await page.locator('[data-testid="accounts-text"]').fill('700000000')
   await page.locator('#accounts-pager', { hasText: ' 10 in all' }).waitFor(WAIT)
   t.equal(await row.count(), 10, 'a number prefix lists the ten numbers that start with it')

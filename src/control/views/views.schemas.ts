@@ -37,7 +37,17 @@ export const EntityViewListQuerySchema = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Exact name, e.g. the one a seed document gave' })),
 })
 
-export const AccountViewSchema = Type.Object({ ...AccountSchema.properties, entity_id: UuidSchema }, { additionalProperties: false })
+export const AccountViewSchema = Type.Object(
+  {
+    ...AccountSchema.properties,
+    entity_id: UuidSchema,
+    customer_name: Type.Union([Type.String(), Type.Null()], {
+      description: 'The customer’s business_name, so a reader sees a name beside the id (null only if the customer row is missing)',
+      examples: ['Comercializadora Andina SAS'],
+    }),
+  },
+  { additionalProperties: false },
+)
 
 export const AccountViewListSchema = listEnvelope('accounts', AccountViewSchema)
 

@@ -15,9 +15,9 @@ export function serializeEntitySummary(e: EntitySummary) {
   }
 }
 
-/** The `/v1` account object plus the entity that owns it. */
-export function serializeAccountView(a: Account) {
-  return { ...serializeAccount(a), entity_id: a.entityId }
+/** The `/v1` account object plus the entity that owns it and its customer's name. */
+export function serializeAccountView(a: Account & { customerName: string | null }) {
+  return { ...serializeAccount(a), entity_id: a.entityId, customer_name: a.customerName }
 }
 
 /** The `/v1` payment object plus the entity that owns it. */
