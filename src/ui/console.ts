@@ -845,6 +845,8 @@ function show(panel: Panel): void {
   for (const tab of document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')) {
     const selected = tab.dataset.panel === panel
     tab.setAttribute('aria-selected', String(selected))
+    // One tab stop for the strip (WAI-ARIA tabs pattern): the arrow keys move between tabs.
+    tab.tabIndex = selected ? 0 : -1
     byId(`panel-${tab.dataset.panel ?? ''}`).hidden = !selected
   }
   // A panel shown again redraws from fresh data.
@@ -865,8 +867,17 @@ function start(): void {
   setUpRequests()
   setUpFaults()
   setUpWebhooks()
-  for (const tab of document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')) {
+  const tabs = [...document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')]
+  for (const [index, tab] of tabs.entries()) {
     tab.addEventListener('click', () => show(tab.dataset.panel as Panel))
+    tab.addEventListener('keydown', (event) => {
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key]
+      const target = step !== undefined ? tabs[(index + step + tabs.length) % tabs.length] : event.key === 'Home' ? tabs[0] : event.key === 'End' ? tabs.at(-1) : undefined
+      if (!target) return
+      event.preventDefault()
+      show(target.dataset.panel as Panel)
+      target.focus()
+    })
   }
   const fromHash = location.hash.slice(1)
   show(isPanel(fromHash) ? fromHash : 'accounts')

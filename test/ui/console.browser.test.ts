@@ -16,6 +16,8 @@ const ADMIN_TOKEN = 'qa-console-admin-6'
 /** Every wait is bounded: the page polls each second, so 10 s is ten refreshes. */
 const WAIT = { timeout: 10000 }
 const SCREENSHOT = join(PACKAGE_ROOT, 'artifacts', 'qa-console.png')
+/** axe-core (devDependency), injected into the page: issue 14 asks for no serious or critical violation. */
+const AXE = join(PACKAGE_ROOT, 'node_modules', 'axe-core', 'axe.min.js')
 
 const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
 const DOCS_ACCOUNT = '6c23f053-0e1a-46b4-b902-97ba47e351bc'
@@ -247,7 +249,21 @@ t.test('every tab fits a phone and a desktop: no page-level sideways scroll, eve
       await page.waitForTimeout(300)
       const widths = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number]
       t.ok(widths[0] <= widths[1], `${width}px, ${panel}: the page is ${widths[0]} px wide in a ${widths[1]} px window`)
+      // axe-core over the panel with every <details> open, so every form is checked too.
+      if ((await page.evaluate('typeof axe')) === 'undefined') await page.addScriptTag({ path: AXE })
+      await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true })`)
+      const axe = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }
+      const grave = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+      t.same(grave, [], `${width}px, ${panel}: axe-core finds no serious or critical violation`)
     }
+
+    // Keyboard: the tab strip is one tab stop and the arrow keys move along it (WAI-ARIA tabs pattern).
+    await page.locator('[data-testid="tab-webhooks"]').focus()
+    await page.keyboard.press('ArrowRight')
+    t.equal(await page.evaluate('document.activeElement.dataset.panel'), 'accounts', `${width}px: ArrowRight wraps to the first tab`)
+    t.ok(await page.locator('[data-testid="panel-accounts"]').isVisible(), 'and shows its panel')
+    await page.keyboard.press('ArrowLeft')
+    t.ok(await page.locator('[data-testid="panel-webhooks"]').isVisible(), 'ArrowLeft goes back')
 
     // A held payment (the clock frozen): its Settle button is on screen in the Payments tab, and a tap settles it.
     await mock.clock.freeze()
