@@ -229,7 +229,7 @@ t.test('answers 400 naming the parameter for a bad filter or page', async (t) =>
 
 t.test('needs the admin token when MOCK_ADMIN_TOKEN is set', async (t) => {
   const { app } = await buildTestApp(t, { mockAdminToken: 'qa-secret' })
-  for (const url of ['/_mock/entities', '/_mock/accounts', '/_mock/payments']) {
+  for (const url of ['/_mock/entities', '/_mock/accounts', '/_mock/customers', '/_mock/payments']) {
     const missing = await app.inject({ url })
     expectError(t, missing, 401, 'admin_token_required', 'UNAUTHENTICATED', 'The X-Mock-Admin-Token header is required', '_mock')
     await expectMatchesSpec(t, app, missing)
@@ -317,4 +317,31 @@ t.test('q must be 1 to 200 characters', async (t) => {
     expectError(t, res, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', message!, '_mock')
     await expectMatchesSpec(t, app, res)
   }
+})
+
+t.test('lists every entity’s customers as /v1 shows them, plus entity_id; q finds one by id or name prefix', async (t) => {
+  const { app } = await buildTestApp(t)
+  const all = await app.inject({ url: '/_mock/customers?page_size=100' })
+  t.equal(all.statusCode, 200)
+  await expectMatchesSpec(t, app, all)
+  const customers = all.json().customers as Row[]
+  t.equal(customers.length, 3, 'both entities’ customers (2 + 1 in the fixtures)')
+  t.same(new Set(customers.map((c) => c.entity_id)), new Set([DEFAULT_ENTITY, OTHER_ENTITY]))
+  const docs = customers.find((c) => c.id === DOCS_CUSTOMER)!
+  const v1 = await app.inject({ url: `/v1/customers/${DOCS_CUSTOMER}`, headers: await bearer(app) })
+  t.same(withoutEntity(docs), v1.json(), 'the same object /v1 answers its owner')
+
+  const seeded = await app.inject({ method: 'POST', url: '/_mock/seed', payload: { customers: [{ business_name: 'Ferretería Quindío Ltda' }, { business_name: 'Ferrocarriles SAS' }] } })
+  t.equal(seeded.statusCode, 200)
+  const byName = await app.inject({ url: `/_mock/customers?q=${encodeURIComponent('ferretería')}` })
+  await expectMatchesSpec(t, app, byName)
+  t.same(byName.json().customers.map((c: Row) => c.business_name), ['Ferretería Quindío Ltda'], 'a name prefix, any case')
+  t.equal((await app.inject({ url: '/_mock/customers?q=Ferr' })).json().pagination_info.total_elements, 2, 'a shorter prefix finds both')
+  const byId = await app.inject({ url: `/_mock/customers?q=${DOCS_CUSTOMER}` })
+  t.same(byId.json().customers.map((c: Row) => c.id), [DOCS_CUSTOMER], 'an id exactly')
+  const other = await app.inject({ url: `/_mock/customers?entity_id=${OTHER_ENTITY}` })
+  t.ok(other.json().customers.every((c: Row) => c.entity_id === OTHER_ENTITY), 'entity_id narrows it to one entity')
+  const bad = await app.inject({ url: '/_mock/customers?status=GONE' })
+  expectError(t, bad, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', "Field 'status' must be one of: ACTIVE, INACTIVE", '_mock')
+  await expectMatchesSpec(t, app, bad)
 })

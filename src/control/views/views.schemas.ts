@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import { ListQueryProperties, StringEnum, TimestampSchema, UuidSchema, listEnvelope } from '../../plugins/common-schemas.js'
 import { AccountSchema } from '../../resources/accounts/accounts.schemas.js'
+import { CustomerSchema } from '../../resources/customers/customers.schemas.js'
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from '../../resources/accounts/accounts.store.js'
 import { PaymentSchema } from '../../resources/payments/payments.schemas.js'
 
@@ -82,4 +83,17 @@ export const PaymentViewListQuerySchema = Type.Object({
   type: Type.Optional(StringEnum(['BREB', 'ACH'] as const, { description: 'Any case' })),
   end_to_end_identification: Type.Optional(Type.String({ minLength: 1, maxLength: 140 })),
   key_value: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'The receiver’s key value' })),
+})
+
+export const CustomerViewSchema = Type.Object({ ...CustomerSchema.properties, entity_id: UuidSchema }, { additionalProperties: false })
+
+export const CustomerViewListSchema = listEnvelope('customers', CustomerViewSchema)
+
+export const CustomerViewListQuerySchema = Type.Object({
+  ...ListQueryProperties,
+  entity_id: EntityIdFilter,
+  status: Type.Optional(StringEnum(['ACTIVE', 'INACTIVE'] as const, { description: 'Any case' })),
+  q: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Search (the QA console’s Find box): a customer id exactly, or the start of the name (any case)', examples: ['Ferretería'] }),
+  ),
 })
