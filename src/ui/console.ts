@@ -10,7 +10,7 @@ const POLL_MS = 1000
 /** Rows per page of the accounts and payments tables (the views' maximum is 100). */
 const PAGE_SIZE = 50
 
-type Panel = 'accounts' | 'payments' | 'requests' | 'faults' | 'webhooks'
+type Panel = 'accounts' | 'customers' | 'payments' | 'requests' | 'faults' | 'webhooks'
 
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
@@ -209,6 +209,7 @@ async function loadEntities(): Promise<void> {
   entities = res.entities
   refreshesSinceEntities = 0
   replaceOptions(byId<HTMLSelectElement>('accounts-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
+  replaceOptions(byId<HTMLSelectElement>('customers-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
   replaceOptions(byId<HTMLSelectElement>('authorization-entity'), entities.map((e): [string, string] => [e.id, e.name]))
   await loadCustomers()
 }
@@ -336,6 +337,72 @@ function setUpAccounts(): void {
   }
   byId('accounts-text').addEventListener('input', () => {
     accountsPage = 1
+    void refreshNow()
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers (issue 14): GET /_mock/customers, searched on the server
+
+interface CustomerView {
+  id: string
+  entity_id: string
+  status: string
+  business_name: string
+  email: string
+  mobile_phone_number: string
+  identification_type: string
+  identification_number: string
+  created_at: string
+}
+
+let customersPage = 1
+let lastCustomersSignature = ''
+
+async function refreshCustomers(): Promise<void> {
+  if (entities.length === 0) await loadEntities()
+  const query = L.listQuery(
+    { entity_id: byId<HTMLSelectElement>('customers-entity').value, q: L.accountSearch(byId<HTMLInputElement>('customers-text').value) },
+    customersPage,
+    PAGE_SIZE,
+  )
+  const res = await api<{ customers: CustomerView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/customers?${query}`)
+  const signature = JSON.stringify([res.customers, res.pagination_info.total_elements, customersPage, entities.length])
+  if (signature === lastCustomersSignature) return
+  lastCustomersSignature = signature
+  renderPager('customers-pager', customersPage, res.pagination_info, (page) => {
+    customersPage = page
+  })
+  const body = byId('customers-body')
+  if (res.customers.length === 0) {
+    body.replaceChildren(emptyRow(8, 'No customers match.'))
+    return
+  }
+  body.replaceChildren(
+    ...res.customers.map((c) =>
+      h(
+        'tr',
+        { 'data-testid': 'customer-row', 'data-id': c.id },
+        h('td', { 'data-testid': 'customer-name' }, c.business_name),
+        h('td', {}, idCell(c.id)),
+        h('td', {}, entityName(c.entity_id)),
+        h('td', {}, badge(c.status, 'customer-status')),
+        h('td', {}, `${c.identification_type} ${c.identification_number}`),
+        h('td', {}, c.email),
+        h('td', {}, c.mobile_phone_number),
+        h('td', {}, c.created_at),
+      ),
+    ),
+  )
+}
+
+function setUpCustomers(): void {
+  byId('customers-entity').addEventListener('change', () => {
+    customersPage = 1
+    void refreshNow()
+  })
+  byId('customers-text').addEventListener('input', () => {
+    customersPage = 1
     void refreshNow()
   })
 }
@@ -808,6 +875,7 @@ function labelCellsOnRedraw(): void {
 
 const refreshers: Record<Panel, () => Promise<void>> = {
   accounts: refreshAccounts,
+  customers: refreshCustomers,
   payments: refreshPayments,
   requests: refreshRequests,
   faults: refreshFaults,
@@ -850,7 +918,7 @@ function show(panel: Panel): void {
     byId(`panel-${tab.dataset.panel ?? ''}`).hidden = !selected
   }
   // A panel shown again redraws from fresh data.
-  lastAccountsSignature = lastPaymentsSignature = lastRequestsSignature = lastFaultsSignature = lastWebhooksSignature = ''
+  lastAccountsSignature = lastCustomersSignature = lastPaymentsSignature = lastRequestsSignature = lastFaultsSignature = lastWebhooksSignature = ''
   if (location.hash !== `#${panel}`) history.replaceState(null, '', `#${panel}`)
   void refreshNow()
 }
@@ -863,6 +931,7 @@ function start(): void {
   labelCellsOnRedraw()
   setUpTokenForm()
   setUpAccounts()
+  setUpCustomers()
   setUpPayments()
   setUpRequests()
   setUpFaults()

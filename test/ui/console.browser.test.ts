@@ -225,8 +225,9 @@ t.test('every tab fits a phone and a desktop: no page-level sideways scroll, eve
   await mock.faults.add({ method: 'GET', path: '/v1/accounts/:account_id', status: 503, message: 'Servicio no disponible temporalmente, '.repeat(4), times: 1 })
   await mock.webhooks.add({ url: `http://127.0.0.1:9/${'very-long-webhook-path-'.repeat(4)}`, secret: 's', mode: 'once' })
   await fetch(`${mock.url}/v1/accounts/${DOCS_ACCOUNT}`, { headers: v1 })
+  await mock.seed({ customers: [{ business_name: 'Ferretería Quindío Ltda' }] })
 
-  const panels = ['accounts', 'payments', 'requests', 'faults', 'webhooks'] as const
+  const panels = ['accounts', 'customers', 'payments', 'requests', 'faults', 'webhooks'] as const
   for (const [width, height] of [
     [360, 740],
     [390, 844],
@@ -256,6 +257,12 @@ t.test('every tab fits a phone and a desktop: no page-level sideways scroll, eve
       const grave = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
       t.same(grave, [], `${width}px, ${panel}: axe-core finds no serious or critical violation`)
     }
+
+    // Customers: Find asks the server (q) for a name prefix.
+    await page.locator('[data-testid="tab-customers"]').click()
+    await page.locator('[data-testid="customers-text"]').fill('Ferretería Quin')
+    await page.locator('#customers-pager', { hasText: ' 1 in all' }).waitFor(WAIT)
+    t.equal(await page.locator('[data-testid="customer-name"]').first().textContent(), 'Ferretería Quindío Ltda', `${width}px: Find shows the customer by the start of its name`)
 
     // Keyboard: the tab strip is one tab stop and the arrow keys move along it (WAI-ARIA tabs pattern).
     await page.locator('[data-testid="tab-webhooks"]').focus()
