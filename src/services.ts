@@ -148,7 +148,7 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     achPayments: new AchPaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.recipients, events, clock, config.achSettlementDelayMs),
     settlement,
     inbound: new InboundPayments(db, stores.payments, stores.accounts, stores.customers, stores.keys, events, clock, paymentAuthorization),
-    views: new ViewsService(new ViewsStore(db), stores.accounts, stores.payments),
+    views: new ViewsService(new ViewsStore(db), stores.accounts, stores.payments, stores.customers),
     events,
     qrCodes: new QrCodesService(stores.qrCodes, customers, stores.keys, clock),
     sweeper,

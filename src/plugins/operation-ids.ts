@@ -81,6 +81,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'DELETE /_mock/requests': 'mockClearRequests',
   'GET /_mock/entities': 'mockListEntities',
   'GET /_mock/accounts': 'mockListAccounts',
+  'GET /_mock/customers': 'mockListCustomers',
   'GET /_mock/payments': 'mockListPayments',
   'POST /_mock/simulations/inbound-payment': 'mockSimulateInboundPayment',
 }

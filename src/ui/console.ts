@@ -10,7 +10,7 @@ const POLL_MS = 1000
 /** Rows per page of the accounts and payments tables (the views' maximum is 100). */
 const PAGE_SIZE = 50
 
-type Panel = 'accounts' | 'payments' | 'requests' | 'faults' | 'webhooks'
+type Panel = 'accounts' | 'customers' | 'payments' | 'requests' | 'faults' | 'webhooks'
 
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
@@ -33,9 +33,28 @@ function h(tag: string, attrs: Record<string, string | undefined> = {}, ...child
 
 function button(label: string, testid: string, onClick: () => void | Promise<void>, attrs: Record<string, string> = {}): HTMLElement {
   const b = h('button', { type: 'button', 'data-testid': testid, ...attrs }, label)
-  b.addEventListener('click', () => void run(onClick))
+  b.addEventListener('click', () => void run(onClick, b))
   return b
 }
+
+/**
+ * Where an action's feedback goes besides the status line (issue 14): just after the form or
+ * group of buttons that caused it, or just above the table whose row did (rows are redrawn).
+ */
+function feedbackBeside(source: HTMLElement): HTMLElement | null {
+  const box = source.closest('.table-box')
+  const group = box ?? source.closest('form, fieldset, .buttons')
+  if (!group) return null
+  const existing = box ? group.previousElementSibling : group.nextElementSibling
+  if (existing?.classList.contains('feedback')) return existing as HTMLElement
+  const out = h('p', { class: 'feedback', role: 'status', 'data-testid': 'feedback' })
+  if (box) group.before(out)
+  else group.after(out)
+  return out
+}
+
+/** The element whose action runs now: `say` also writes beside it. */
+let actionSource: HTMLElement | null = null
 
 /** Copies text to the clipboard, or selects it where the page may not write the clipboard (plain http). */
 async function copyText(text: string, el: HTMLElement): Promise<void> {
@@ -85,7 +104,7 @@ function formFields(form: HTMLFormElement): Record<string, string> {
 function onSubmit(form: HTMLFormElement, action: (fields: Record<string, string>) => Promise<void>): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    void run(() => action(formFields(form)))
+    void run(() => action(formFields(form)), form)
   })
 }
 
@@ -94,6 +113,11 @@ function say(text: string, isError = false): void {
   const line = byId('status-line')
   line.textContent = text
   line.classList.toggle('error', isError)
+  const beside = actionSource && feedbackBeside(actionSource)
+  if (beside) {
+    beside.textContent = text
+    beside.classList.toggle('error', isError)
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,12 +182,15 @@ function setUpTokenForm(): void {
 }
 
 /** Runs a user action: its failure goes to the status line, and the visible panel refreshes after. */
-async function run(action: () => void | Promise<void>): Promise<void> {
+async function run(action: () => void | Promise<void>, source: HTMLElement | null = null): Promise<void> {
+  actionSource = source
   try {
     await action()
   } catch (error) {
     if (error instanceof TokenPending) return
     say(error instanceof Error ? error.message : String(error), true)
+  } finally {
+    actionSource = null
   }
   await refreshNow()
 }
@@ -182,6 +209,7 @@ async function loadEntities(): Promise<void> {
   entities = res.entities
   refreshesSinceEntities = 0
   replaceOptions(byId<HTMLSelectElement>('accounts-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
+  replaceOptions(byId<HTMLSelectElement>('customers-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
   replaceOptions(byId<HTMLSelectElement>('authorization-entity'), entities.map((e): [string, string] => [e.id, e.name]))
   await loadCustomers()
 }
@@ -212,10 +240,13 @@ function entityName(id: string): string {
 
 async function refreshAccounts(): Promise<void> {
   if (entities.length === 0 || ++refreshesSinceEntities >= 10) await loadEntities()
-  const query = L.listQuery({ entity_id: byId<HTMLSelectElement>('accounts-entity').value, status: byId<HTMLSelectElement>('accounts-status').value }, accountsPage, PAGE_SIZE)
+  const query = L.listQuery(
+    { entity_id: byId<HTMLSelectElement>('accounts-entity').value, status: byId<HTMLSelectElement>('accounts-status').value, q: L.accountSearch(byId<HTMLInputElement>('accounts-text').value) },
+    accountsPage,
+    PAGE_SIZE,
+  )
   const res = await api<{ accounts: L.AccountView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/accounts?${query}`)
-  const text = byId<HTMLInputElement>('accounts-text').value
-  const rows = res.accounts.filter((a) => L.matchesAccountText(a, text))
+  const rows = res.accounts
   const signature = JSON.stringify([rows, res.pagination_info.total_elements, accountsPage, entities.length])
   if (signature === lastAccountsSignature) return
   lastAccountsSignature = signature
@@ -234,7 +265,7 @@ async function refreshAccounts(): Promise<void> {
         { 'data-testid': 'account-row', 'data-id': a.id },
         h('td', {}, idCell(a.id)),
         h('td', {}, entityName(a.entity_id)),
-        h('td', {}, h('span', { class: 'id' }, a.customer_id)),
+        h('td', { 'data-testid': 'account-customer' }, a.customer_name ?? '', a.customer_name ? h('br') : null, h('span', { class: 'id muted' }, a.customer_id)),
         h('td', {}, a.account_number),
         h('td', {}, a.account_type),
         h('td', {}, badge(a.status, 'account-status')),
@@ -304,7 +335,76 @@ function setUpAccounts(): void {
       void refreshNow()
     })
   }
-  byId('accounts-text').addEventListener('input', () => void refreshNow())
+  byId('accounts-text').addEventListener('input', () => {
+    accountsPage = 1
+    void refreshNow()
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers (issue 14): GET /_mock/customers, searched on the server
+
+interface CustomerView {
+  id: string
+  entity_id: string
+  status: string
+  business_name: string
+  email: string
+  mobile_phone_number: string
+  identification_type: string
+  identification_number: string
+  created_at: string
+}
+
+let customersPage = 1
+let lastCustomersSignature = ''
+
+async function refreshCustomers(): Promise<void> {
+  if (entities.length === 0) await loadEntities()
+  const query = L.listQuery(
+    { entity_id: byId<HTMLSelectElement>('customers-entity').value, q: L.accountSearch(byId<HTMLInputElement>('customers-text').value) },
+    customersPage,
+    PAGE_SIZE,
+  )
+  const res = await api<{ customers: CustomerView[]; pagination_info: { total_elements: number; total_pages: number } }>('GET', `/_mock/customers?${query}`)
+  const signature = JSON.stringify([res.customers, res.pagination_info.total_elements, customersPage, entities.length])
+  if (signature === lastCustomersSignature) return
+  lastCustomersSignature = signature
+  renderPager('customers-pager', customersPage, res.pagination_info, (page) => {
+    customersPage = page
+  })
+  const body = byId('customers-body')
+  if (res.customers.length === 0) {
+    body.replaceChildren(emptyRow(8, 'No customers match.'))
+    return
+  }
+  body.replaceChildren(
+    ...res.customers.map((c) =>
+      h(
+        'tr',
+        { 'data-testid': 'customer-row', 'data-id': c.id },
+        h('td', { 'data-testid': 'customer-name' }, c.business_name),
+        h('td', {}, idCell(c.id)),
+        h('td', {}, entityName(c.entity_id)),
+        h('td', {}, badge(c.status, 'customer-status')),
+        h('td', {}, `${c.identification_type} ${c.identification_number}`),
+        h('td', {}, c.email),
+        h('td', {}, c.mobile_phone_number),
+        h('td', {}, c.created_at),
+      ),
+    ),
+  )
+}
+
+function setUpCustomers(): void {
+  byId('customers-entity').addEventListener('change', () => {
+    customersPage = 1
+    void refreshNow()
+  })
+  byId('customers-text').addEventListener('input', () => {
+    customersPage = 1
+    void refreshNow()
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,7 +562,7 @@ function setUpRequests(): void {
     void run(async () => {
       await api('DELETE', '/_mock/requests')
       say('Journal cleared.')
-    }),
+    }, byId('requests-clear')),
   )
 }
 
@@ -513,10 +613,22 @@ async function moveClock(body: { set?: string; advance_seconds?: number; freeze?
 function setUpFaults(): void {
   const buttons = byId('clock-buttons')
   for (const step of L.CLOCK_STEPS) buttons.append(button(step.label, `clock-advance-${step.seconds}`, () => moveClock({ advance_seconds: step.seconds }, `Advanced ${step.label.replace(/^\+/, '')}`)))
-  byId('clock-freeze').addEventListener('click', () => void run(() => moveClock({ freeze: true }, 'Frozen')))
-  byId('clock-unfreeze').addEventListener('click', () => void run(() => moveClock({ freeze: false }, 'Unfrozen')))
+  byId('clock-freeze').addEventListener('click', () => void run(() => moveClock({ freeze: true }, 'Frozen'), byId('clock-freeze')))
+  byId('clock-unfreeze').addEventListener('click', () => void run(() => moveClock({ freeze: false }, 'Unfrozen'), byId('clock-unfreeze')))
   const setForm = byId<HTMLFormElement>('clock-set')
-  onSubmit(setForm, (f) => moveClock({ set: (f.set ?? '').trim() }, 'Set'))
+  onSubmit(setForm, async (f) => {
+    const built = L.clockSetValue(f.set ?? '')
+    if ('error' in built) throw new Error(built.error)
+    await moveClock({ set: built.value }, 'Set')
+  })
+  // The picker fills the text box (what it gives is a local date-time; clockSetValue reads it so).
+  const picker = byId<HTMLInputElement>('clock-set-picker')
+  for (const type of ['input', 'change']) {
+    picker.addEventListener(type, () => {
+      byId<HTMLInputElement>('clock-set-text').value = picker.value
+    })
+  }
+  setUpState()
   const form = byId<HTMLFormElement>('fault-form')
   onSubmit(form, async (f) => {
     const built = L.faultRuleBody({
@@ -538,7 +650,62 @@ function setUpFaults(): void {
     void run(async () => {
       await api('DELETE', '/_mock/faults')
       say('Removed every rule but the built-in ones.')
-    }),
+    }, byId('faults-clear')),
+  )
+}
+
+/** Export, import and reset (CONTRACT §5: GET and PUT /_mock/state, POST /_mock/reset). */
+function setUpState(): void {
+  const exportButton = byId('state-export')
+  exportButton.addEventListener('click', () =>
+    void run(async () => {
+      const state = await api<unknown>('GET', '/_mock/state')
+      const url = URL.createObjectURL(new Blob([JSON.stringify(state, null, 2)], { type: 'application/json' }))
+      const link = h('a', { href: url, download: 'passport-mock-state.json', hidden: '' })
+      document.body.append(link)
+      link.click()
+      link.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 10000)
+      say('State downloaded as passport-mock-state.json (it holds the clients’ secrets: keep it private).')
+    }, exportButton),
+  )
+  const file = byId<HTMLInputElement>('state-import')
+  file.addEventListener('change', () =>
+    void run(async () => {
+      const chosen = file.files?.[0]
+      if (!chosen) return
+      let document: unknown
+      try {
+        document = JSON.parse(await chosen.text()) as unknown
+      } catch {
+        throw new Error(`${chosen.name} is not JSON: nothing was loaded`)
+      } finally {
+        file.value = ''
+      }
+      await api('PUT', '/_mock/state', document)
+      refreshesSinceEntities = 10
+      say(`Loaded the state from ${chosen.name}.`)
+    }, file),
+  )
+  const reset = byId('state-reset')
+  const confirm = byId('state-reset-confirm')
+  reset.addEventListener('click', () => {
+    confirm.hidden = false
+    byId('state-reset-no').focus()
+  })
+  byId('state-reset-no').addEventListener('click', () => {
+    confirm.hidden = true
+    reset.focus()
+  })
+  const yes = byId('state-reset-yes')
+  yes.addEventListener('click', () =>
+    void run(async () => {
+      confirm.hidden = true
+      await api('POST', '/_mock/reset', {})
+      refreshesSinceEntities = 10
+      accountsPage = paymentsPage = 1
+      say('Back to the fixtures.')
+    }, yes),
   )
 }
 
@@ -681,10 +848,34 @@ function setUpWebhooks(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Narrow screens (issue 14)
+
+/**
+ * Gives each cell its column's heading as `data-label`, which the phone layout (console.css,
+ * under 720 px) shows above the cell when a row becomes a card. Runs whenever a table body is
+ * redrawn, so every table, present and future, is labelled without each renderer knowing.
+ */
+function labelCellsOnRedraw(): void {
+  for (const tbody of document.querySelectorAll<HTMLTableSectionElement>('.table-box tbody')) {
+    const label = () => {
+      const headings = [...(tbody.closest('table')?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent ?? '')
+      for (const row of tbody.rows) {
+        for (const cell of row.cells) {
+          if (cell.colSpan === 1 && headings[cell.cellIndex]) cell.dataset.label = headings[cell.cellIndex]
+        }
+      }
+    }
+    new MutationObserver(label).observe(tbody, { childList: true })
+    label()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tabs and polling
 
 const refreshers: Record<Panel, () => Promise<void>> = {
   accounts: refreshAccounts,
+  customers: refreshCustomers,
   payments: refreshPayments,
   requests: refreshRequests,
   faults: refreshFaults,
@@ -722,10 +913,12 @@ function show(panel: Panel): void {
   for (const tab of document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')) {
     const selected = tab.dataset.panel === panel
     tab.setAttribute('aria-selected', String(selected))
+    // One tab stop for the strip (WAI-ARIA tabs pattern): the arrow keys move between tabs.
+    tab.tabIndex = selected ? 0 : -1
     byId(`panel-${tab.dataset.panel ?? ''}`).hidden = !selected
   }
   // A panel shown again redraws from fresh data.
-  lastAccountsSignature = lastPaymentsSignature = lastRequestsSignature = lastFaultsSignature = lastWebhooksSignature = ''
+  lastAccountsSignature = lastCustomersSignature = lastPaymentsSignature = lastRequestsSignature = lastFaultsSignature = lastWebhooksSignature = ''
   if (location.hash !== `#${panel}`) history.replaceState(null, '', `#${panel}`)
   void refreshNow()
 }
@@ -735,14 +928,25 @@ function isPanel(name: string): name is Panel {
 }
 
 function start(): void {
+  labelCellsOnRedraw()
   setUpTokenForm()
   setUpAccounts()
+  setUpCustomers()
   setUpPayments()
   setUpRequests()
   setUpFaults()
   setUpWebhooks()
-  for (const tab of document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')) {
+  const tabs = [...document.querySelectorAll<HTMLButtonElement>('nav [role="tab"]')]
+  for (const [index, tab] of tabs.entries()) {
     tab.addEventListener('click', () => show(tab.dataset.panel as Panel))
+    tab.addEventListener('keydown', (event) => {
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key]
+      const target = step !== undefined ? tabs[(index + step + tabs.length) % tabs.length] : event.key === 'Home' ? tabs[0] : event.key === 'End' ? tabs.at(-1) : undefined
+      if (!target) return
+      event.preventDefault()
+      show(target.dataset.panel as Panel)
+      target.focus()
+    })
   }
   const fromHash = location.hash.slice(1)
   show(isPanel(fromHash) ? fromHash : 'accounts')

@@ -124,6 +124,8 @@ export interface AccountView {
   id: string
   entity_id: string
   customer_id: string
+  /** The customer's name (GET /_mock/accounts adds it; issue 14). */
+  customer_name?: string | null
   account_number: string
   account_type: string
   status: string
@@ -153,12 +155,12 @@ export function customersOf(accounts: readonly AccountView[], entityId: string):
   return [...seen]
 }
 
-/** Client-side filter of the accounts table: every word must appear in the id, number, customer, status or type. */
-export function matchesAccountText(account: AccountView, text: string): boolean {
-  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '')
-  if (words.length === 0) return true
-  const haystack = [account.id, account.account_number, account.customer_id, account.status, account.account_type, account.entity_id].join(' ').toLowerCase()
-  return words.every((w) => haystack.includes(w))
+/**
+ * The Find box as `GET /_mock/accounts?q=` (issue 14: the server searches every row, not the page
+ * shown): surrounding spaces go, and it is cut to the parameter's 200 characters; '' means no search.
+ */
+export function accountSearch(text: string): string {
+  return text.trim().slice(0, 200)
 }
 
 /** The query of `GET /_mock/accounts` or `/_mock/payments`: newest first, one page of filters. */
@@ -477,6 +479,8 @@ export interface FaultRule {
   code: string | null
   delay_ms: number | null
   times_left: number | null
+  /** The custom message of the rule's error body (null: the catalogue's). */
+  message?: string | null
 }
 
 /** What a rule matches, in words: `GET /v1/accounts/:account_id`, `any request naming account …`. */
@@ -490,7 +494,7 @@ export function describeFaultMatch(rule: FaultRule): string {
 /** What a rule does: `503 service_unavailable`, `+5000 ms`, `once more` / `3 more times`. */
 export function describeFaultEffect(rule: FaultRule): string {
   const parts: string[] = []
-  if (rule.status !== null) parts.push(`${rule.status}${rule.code ? ` ${rule.code}` : ''}`)
+  if (rule.status !== null) parts.push(`${rule.status}${rule.code ? ` ${rule.code}` : ''}${rule.message ? ` “${rule.message}”` : ''}`)
   if (rule.delay_ms !== null) parts.push(`+${rule.delay_ms} ms`)
   parts.push(rule.times_left === null ? 'always' : rule.times_left === 1 ? 'once more' : `${rule.times_left} more times`)
   return parts.join(' · ')
@@ -556,4 +560,22 @@ export function authorizationAnswer(a: AuthorizationAttempt): { text: string; cl
 /** What an attempt decided, in words: `null` means the payment had been decided meanwhile. */
 export function authorizationDecision(a: AuthorizationAttempt): string {
   return a.decision ?? 'already decided'
+}
+
+/**
+ * The clock's "Set to" box as the `set` of `POST /_mock/clock` (issue 14): a full timestamp with
+ * its zone passes as it is; what a date picker gives, a date (`2026-03-01`) or a local date-time
+ * (`2026-03-01T09:30`, seconds optional), is read in the browser's time zone, as the picker
+ * showed it, and sent as UTC.
+ */
+export function clockSetValue(text: string): { value: string } | { error: string } {
+  const value = text.trim()
+  if (value === '') return { error: 'Set to: enter a date, a date and time, or an ISO timestamp' }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return { value }
+  const local = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value) ? value : undefined
+  if (local === undefined) return { error: `Set to: "${value}" is not a date (2026-03-01), a date and time (2026-03-01T09:30) or an ISO timestamp` }
+  // Without a zone, Date reads a date-time as local time (ECMA-262 Date Time String Format).
+  const at = new Date(local)
+  if (Number.isNaN(at.getTime())) return { error: `Set to: "${value}" is not a real date` }
+  return { value: at.toISOString() }
 }

@@ -25,7 +25,7 @@ async function allRows(app: FastifyInstance, path: string, collection: string): 
 }
 
 /** The row without the view's `entity_id`: what /v1 answers. */
-function withoutEntity({ entity_id: _entity, ...rest }: Row) {
+function withoutEntity({ entity_id: _entity, customer_name: _name, ...rest }: Row) {
   return rest
 }
 
@@ -229,7 +229,7 @@ t.test('answers 400 naming the parameter for a bad filter or page', async (t) =>
 
 t.test('needs the admin token when MOCK_ADMIN_TOKEN is set', async (t) => {
   const { app } = await buildTestApp(t, { mockAdminToken: 'qa-secret' })
-  for (const url of ['/_mock/entities', '/_mock/accounts', '/_mock/payments']) {
+  for (const url of ['/_mock/entities', '/_mock/accounts', '/_mock/customers', '/_mock/payments']) {
     const missing = await app.inject({ url })
     expectError(t, missing, 401, 'admin_token_required', 'UNAUTHENTICATED', 'The X-Mock-Admin-Token header is required', '_mock')
     await expectMatchesSpec(t, app, missing)
@@ -239,4 +239,109 @@ t.test('needs the admin token when MOCK_ADMIN_TOKEN is set', async (t) => {
     t.equal(right.statusCode, 200, url)
     await expectMatchesSpec(t, app, right)
   }
+})
+
+// Issue 14: the console's Find box searches on the server, over every row, through indexes (migration 0009).
+t.test('q finds an account among 100,000 by number, number prefix, id, customer id or customer name, fast', async (t) => {
+  const { app } = await buildTestApp(t)
+  const customerId = 'c0ffee00-0000-4000-8000-0000000014a1'
+  const accounts = Array.from({ length: 100_000 }, (_, i) => ({ account_number: String(7_000_000_000 + i) }))
+  const seeded = await app.inject({
+    method: 'POST',
+    url: '/_mock/seed',
+    payload: {
+      customers: [{ id: customerId, business_name: 'Ferretería Quindío Ltda' }],
+      accounts: [...accounts, { customer_id: customerId, account_number: '5550001' }, { customer_id: customerId, account_number: '5550002' }],
+    },
+  })
+  t.equal(seeded.statusCode, 200, seeded.statusCode === 200 ? 'seeded 100,002 accounts' : seeded.body.slice(0, 300))
+  const all = await app.inject({ url: '/_mock/accounts?page_size=1' })
+  t.ok(all.json().pagination_info.total_elements > 100_000, 'more than 100,000 accounts in all')
+
+  const search = async (q: string, extra = '') => {
+    const started = performance.now()
+    const res = await app.inject({ url: `/_mock/accounts?q=${encodeURIComponent(q)}&page_size=50${extra}` })
+    const ms = performance.now() - started
+    t.equal(res.statusCode, 200, `q=${q}`)
+    await expectMatchesSpec(t, app, res)
+    return { body: res.json() as { accounts: Row[]; pagination_info: { total_elements: number; total_pages: number } }, ms }
+  }
+
+  const exact = await search('7000054321')
+  t.same(
+    exact.body.accounts.map((a) => a.account_number),
+    ['7000054321'],
+    'an account number finds its account',
+  )
+  t.equal(exact.body.pagination_info.total_elements, 1, 'the pager counts the matches, not every account')
+
+  const prefix = await search('700005432')
+  t.same(prefix.body.accounts.map((a) => a.account_number).sort(), Array.from({ length: 10 }, (_, i) => `700005432${i}`), 'a number prefix finds every number that starts with it')
+
+  const broad = await search('70000', '&page_params.page_number=2')
+  t.equal(broad.body.pagination_info.total_elements, 100_000, 'a broad prefix counts every match')
+  t.equal(broad.body.accounts.length, 50, 'and pages them')
+  t.ok(
+    broad.body.accounts.every((a) => String(a.account_number).startsWith('70000')),
+    'every row on page 2 matches',
+  )
+
+  const byId = await search(exact.body.accounts[0]!.id)
+  t.same(byId.body.accounts.map((a) => a.account_number), ['7000054321'], 'an account id finds its account')
+
+  const byCustomer = await search(customerId)
+  t.same(byCustomer.body.accounts.map((a) => a.account_number).sort(), ['5550001', '5550002'], 'a customer id finds its accounts')
+  const byName = await search('ferretería quin')
+  t.same(byName.body.accounts.map((a) => a.account_number).sort(), ['5550001', '5550002'], 'the start of the customer’s name finds its accounts, in any case')
+  t.same(byName.body.accounts.map((a) => a.customer_name), ['Ferretería Quindío Ltda', 'Ferretería Quindío Ltda'], 'each account names its customer')
+  const withStatus = await search('ferretería', '&status=BLOCKED')
+  t.equal(withStatus.body.pagination_info.total_elements, 0, 'q combines with the other filters')
+  const none = await search('7000054321x')
+  t.equal(none.body.pagination_info.total_elements, 0, 'no match is 200 with []')
+  t.same(none.body.accounts, [])
+
+  // The README's figure: an exact search over 100,000 accounts. Repeated (the first may prepare the statement); the median is kept.
+  const times: number[] = []
+  for (let i = 0; i < 5; i++) times.push((await search(String(7_000_000_000 + 1000 * i))).ms)
+  const median = times.sort((a, b) => a - b)[2]!
+  t.ok(median < 200, `an exact search over 100,000 accounts answers in ${median.toFixed(1)} ms (under 200 ms)`)
+})
+
+t.test('q must be 1 to 200 characters', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const [q, message] of [
+    ['', "Field 'q' must not be empty"],
+    ['x'.repeat(201), "Field 'q' must be at most 200 characters long"],
+  ]) {
+    const res = await app.inject({ url: `/_mock/accounts?q=${q}` })
+    expectError(t, res, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', message!, '_mock')
+    await expectMatchesSpec(t, app, res)
+  }
+})
+
+t.test('lists every entity’s customers as /v1 shows them, plus entity_id; q finds one by id or name prefix', async (t) => {
+  const { app } = await buildTestApp(t)
+  const all = await app.inject({ url: '/_mock/customers?page_size=100' })
+  t.equal(all.statusCode, 200)
+  await expectMatchesSpec(t, app, all)
+  const customers = all.json().customers as Row[]
+  t.equal(customers.length, 3, 'both entities’ customers (2 + 1 in the fixtures)')
+  t.same(new Set(customers.map((c) => c.entity_id)), new Set([DEFAULT_ENTITY, OTHER_ENTITY]))
+  const docs = customers.find((c) => c.id === DOCS_CUSTOMER)!
+  const v1 = await app.inject({ url: `/v1/customers/${DOCS_CUSTOMER}`, headers: await bearer(app) })
+  t.same(withoutEntity(docs), v1.json(), 'the same object /v1 answers its owner')
+
+  const seeded = await app.inject({ method: 'POST', url: '/_mock/seed', payload: { customers: [{ business_name: 'Ferretería Quindío Ltda' }, { business_name: 'Ferrocarriles SAS' }] } })
+  t.equal(seeded.statusCode, 200)
+  const byName = await app.inject({ url: `/_mock/customers?q=${encodeURIComponent('ferretería')}` })
+  await expectMatchesSpec(t, app, byName)
+  t.same(byName.json().customers.map((c: Row) => c.business_name), ['Ferretería Quindío Ltda'], 'a name prefix, any case')
+  t.equal((await app.inject({ url: '/_mock/customers?q=Ferr' })).json().pagination_info.total_elements, 2, 'a shorter prefix finds both')
+  const byId = await app.inject({ url: `/_mock/customers?q=${DOCS_CUSTOMER}` })
+  t.same(byId.json().customers.map((c: Row) => c.id), [DOCS_CUSTOMER], 'an id exactly')
+  const other = await app.inject({ url: `/_mock/customers?entity_id=${OTHER_ENTITY}` })
+  t.ok(other.json().customers.every((c: Row) => c.entity_id === OTHER_ENTITY), 'entity_id narrows it to one entity')
+  const bad = await app.inject({ url: '/_mock/customers?status=GONE' })
+  expectError(t, bad, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', "Field 'status' must be one of: ACTIVE, INACTIVE", '_mock')
+  await expectMatchesSpec(t, app, bad)
 })

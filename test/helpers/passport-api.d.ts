@@ -956,6 +956,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every entity’s customers: the /v1 customer object plus entity_id
+         * @description Paged and ordered like the /v1 lists (page_params.*, order_params.*, or the flat legacy names); an empty result is 200 with [].
+         */
+        get: operations["mockListCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/payments": {
         parameters: {
             query?: never;
@@ -3191,6 +3211,11 @@ export interface components {
              * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
              */
             entity_id: string;
+            /**
+             * @description The customer’s business_name, so a reader sees a name beside the id (null only if the customer row is missing)
+             * @example Comercializadora Andina SAS
+             */
+            customer_name: string | null;
         };
         /** @description A page of every entity’s accounts */
         MockAccountList: {
@@ -9426,6 +9451,8 @@ export interface operations {
                 /** @description Any case */
                 account_type?: "ORDINARY" | "LOW_VALUE";
                 account_number?: string;
+                /** @description Search (the QA console’s Find box): an account id or customer id exactly, or the start of an account number or of the customer’s name (any case) */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -9440,6 +9467,168 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MockAccountList"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockListCustomers: {
+        parameters: {
+            query?: {
+                /** @description Rows per page, 1–100 (default 20) */
+                "page_params.page_size"?: number;
+                /** @description Page, from 1 */
+                "page_params.page_number"?: number;
+                /** @description Snapshot time (Unix seconds): rows created later are left out */
+                "page_params.first_request_timestamp.seconds"?: number;
+                "page_params.first_request_timestamp.nanos"?: number;
+                /** @description created_at (default) or updated_at; any case */
+                "order_params.order_key"?: "created_at" | "updated_at";
+                /** @description ASC (default) or DESC; any case */
+                "order_params.order_direction"?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /** @description Legacy name of page_params.page_size */
+                page_size?: number;
+                /** @description Legacy name of page_params.page_number */
+                page_number?: number;
+                /** @description Legacy name of order_params.order_key */
+                order_key?: "created_at" | "updated_at";
+                /** @description Legacy name of order_params.order_direction */
+                order_direction?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /**
+                 * @description Rows created within the span this value names (a date: that UTC day; a time: that second or millisecond). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_at?: string;
+                /**
+                 * @description Rows created at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_from?: string;
+                /**
+                 * @description Rows created at or before the end of this date or time (a date: the whole day). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_to?: string;
+                /**
+                 * @description Rows last updated within the span this value names. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_at?: string;
+                /**
+                 * @description Rows last updated at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_from?: string;
+                /**
+                 * @description Rows last updated at or before the end of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_to?: string;
+                /** @description Only this entity’s rows */
+                entity_id?: string;
+                /** @description Any case */
+                status?: "ACTIVE" | "INACTIVE";
+                /**
+                 * @description Search (the QA console’s Find box): a customer id exactly, or the start of the name (any case)
+                 * @example Ferretería
+                 */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customers: {
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            type: "BUSINESS";
+                            /** @enum {string} */
+                            status: "ACTIVE" | "INACTIVE";
+                            business_name: string;
+                            email: string;
+                            mobile_phone_number: string;
+                            /** @example NIT */
+                            identification_type: string;
+                            identification_number: string;
+                            merchant_category_code: string;
+                            address: {
+                                line_1: string;
+                                line_2?: string;
+                                line_3?: string;
+                                city: string;
+                                state: string;
+                                post_code: string;
+                                /** @example CO */
+                                country: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @example 2025-10-09T10:40:29.966Z
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @example 2025-10-09T10:40:29.966Z
+                             */
+                            updated_at: string;
+                            /**
+                             * Format: uuid
+                             * @description UUID
+                             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                             */
+                            entity_id: string;
+                        }[];
+                        pagination_info: components["schemas"]["PaginationInfo"];
+                    };
                 };
             };
             /** @description Invalid JSON, or a parameter with a wrong type, format or value */

@@ -16,6 +16,8 @@ const ADMIN_TOKEN = 'qa-console-admin-6'
 /** Every wait is bounded: the page polls each second, so 10 s is ten refreshes. */
 const WAIT = { timeout: 10000 }
 const SCREENSHOT = join(PACKAGE_ROOT, 'artifacts', 'qa-console.png')
+/** axe-core (devDependency), injected into the page: issue 14 asks for no serious or critical violation. */
+const AXE = join(PACKAGE_ROOT, 'node_modules', 'axe-core', 'axe.min.js')
 
 const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
 const DOCS_ACCOUNT = '6c23f053-0e1a-46b4-b902-97ba47e351bc'
@@ -209,5 +211,176 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
   await attempt.waitFor(WAIT)
   t.match(await attempt.textContent(), /200 accept: true.*approved/, 'the attempt shows the answer and the decision')
 
+  t.same(pageErrors, [], 'no script error in the page')
+})
+
+// Issue 14: phone and desktop widths. Each tab at 360×740 (the narrowest promised), 390×844 (a phone) and 1280×800: the page never
+// scrolls sideways, every tab can be tapped, and a held payment's Settle button is on screen and works.
+t.test('every tab fits a phone and a desktop: no page-level sideways scroll, every action reachable', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  const token = await mock.token()
+  const v1 = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  // Long unbreakable text in every kind of table: a fault rule with a long message, a webhook endpoint, a journal entry.
+  await mock.faults.add({ method: 'GET', path: '/v1/accounts/:account_id', status: 503, message: 'Servicio no disponible temporalmente, '.repeat(4), times: 1 })
+  await mock.webhooks.add({ url: `http://127.0.0.1:9/${'very-long-webhook-path-'.repeat(4)}`, secret: 's', mode: 'once' })
+  await fetch(`${mock.url}/v1/accounts/${DOCS_ACCOUNT}`, { headers: v1 })
+  await mock.seed({ customers: [{ business_name: 'Ferretería Quindío Ltda' }] })
+
+  const panels = ['accounts', 'customers', 'payments', 'requests', 'faults', 'webhooks'] as const
+  for (const [width, height] of [
+    [360, 740],
+    [390, 844],
+    [1280, 800],
+  ] as const) {
+    const page = await context!.newPage()
+    t.teardown(() => page.close())
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.setViewportSize({ width, height })
+    await page.goto(`${mock.url}/_mock/ui`)
+    await page.locator('[data-testid="account-row"]').first().waitFor(WAIT)
+    for (const panel of panels) {
+      const tab = page.locator(`[data-testid="tab-${panel}"]`)
+      const box = await tab.boundingBox()
+      t.ok(box !== null && box.x >= 0 && box.x + box.width <= width, `${width}px: the ${panel} tab is on screen without scrolling`)
+      await tab.click()
+      await page.locator(`[data-testid="panel-${panel}"] tbody tr`).first().waitFor(WAIT)
+      // Let one more poll draw (tables fill in after the first answer).
+      await page.waitForTimeout(300)
+      const widths = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number]
+      t.ok(widths[0] <= widths[1], `${width}px, ${panel}: the page is ${widths[0]} px wide in a ${widths[1]} px window`)
+      // axe-core over the panel with every <details> open, so every form is checked too.
+      if ((await page.evaluate('typeof axe')) === 'undefined') await page.addScriptTag({ path: AXE })
+      await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true })`)
+      const axe = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }
+      const grave = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+      t.same(grave, [], `${width}px, ${panel}: axe-core finds no serious or critical violation`)
+    }
+
+    // Customers: Find asks the server (q) for a name prefix.
+    await page.locator('[data-testid="tab-customers"]').click()
+    await page.locator('[data-testid="customers-text"]').fill('Ferretería Quin')
+    await page.locator('#customers-pager', { hasText: ' 1 in all' }).waitFor(WAIT)
+    t.equal(await page.locator('[data-testid="customer-name"]').first().textContent(), 'Ferretería Quindío Ltda', `${width}px: Find shows the customer by the start of its name`)
+
+    // Keyboard: the tab strip is one tab stop and the arrow keys move along it (WAI-ARIA tabs pattern).
+    await page.locator('[data-testid="tab-webhooks"]').focus()
+    await page.keyboard.press('ArrowRight')
+    t.equal(await page.evaluate('document.activeElement.dataset.panel'), 'accounts', `${width}px: ArrowRight wraps to the first tab`)
+    t.ok(await page.locator('[data-testid="panel-accounts"]').isVisible(), 'and shows its panel')
+    await page.keyboard.press('ArrowLeft')
+    t.ok(await page.locator('[data-testid="panel-webhooks"]').isVisible(), 'ArrowLeft goes back')
+
+    // A held payment (the clock frozen): its Settle button is on screen in the Payments tab, and a tap settles it.
+    await mock.clock.freeze()
+    const resolution = (await (
+      await fetch(`${mock.url}/v1/resolve-key`, { method: 'POST', headers: v1, body: JSON.stringify({ customer_id: DOCS_CUSTOMER, key: { key_type: 'PHONE', key_value: OUTSIDE_PHONE } }) })
+    ).json()) as { id: string }
+    const payment = (await (
+      await fetch(`${mock.url}/v1/payments/breb`, {
+        method: 'POST',
+        headers: v1,
+        body: JSON.stringify({ account_id: DOCS_ACCOUNT, resolution_id: resolution.id, amount: { value: '3.25', currency: 'COP' } }),
+      })
+    ).json()) as { id: string; status: string }
+    t.equal(payment.status, 'PROCESSING')
+    await page.locator('[data-testid="tab-payments"]').click()
+    const settle = page.locator(`[data-testid="payment-row"][data-id="${payment.id}"] [data-testid="payment-settle"]`)
+    await settle.waitFor(WAIT)
+    await settle.scrollIntoViewIfNeeded()
+    const settleBox = await settle.boundingBox()
+    t.ok(settleBox !== null && settleBox.x >= 0 && settleBox.x + settleBox.width <= width, `${width}px: Settle is on screen (x ${settleBox?.x})`)
+    await settle.click()
+    await page.locator(`[data-testid="payment-row"][data-id="${payment.id}"] [data-testid="payment-status"]`, { hasText: 'SETTLED' }).waitFor(WAIT)
+    const settled = (await (await fetch(`${mock.url}/v1/payments/${payment.id}`, { headers: v1 })).json()) as { status: string }
+    t.equal(settled.status, 'SETTLED', `${width}px: the API agrees the tap settled it`)
+    await mock.clock.unfreeze()
+    t.same(pageErrors, [], 'no script error in the page')
+  }
+})
+
+// Issue 14: Find searches on the server, over every row, not the 50 on the page.
+t.test('Find shows one account by number among 100,000 seeded', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  await mock.seed({ accounts: Array.from({ length: 100_000 }, (_, i) => ({ account_number: String(7_000_000_000 + i) })) })
+  const page = await context!.newPage()
+  t.teardown(() => page.close())
+  await page.goto(`${mock.url}/_mock/ui`)
+  await page.locator('#accounts-pager', { hasText: /100,?0\d\d in all/ }).waitFor(WAIT)
+  // The oldest seeded account, far beyond the first page (newest first).
+  await page.locator('[data-testid="accounts-text"]').fill('7000000007')
+  const row = page.locator('[data-testid="account-row"]')
+  await page.locator('#accounts-pager', { hasText: ' 1 in all' }).waitFor(WAIT)
+  t.equal(await row.count(), 1, 'one row')
+  t.match(await row.first().textContent(), /7000000007/, 'the account with that number')
+  const customer = (await (await fetch(`${mock.url}/_mock/accounts?q=7000000007`)).json()) as { accounts: { customer_name: string }[] }
+  t.match(await row.first().locator('[data-testid="account-customer"]').textContent(), customer.accounts[0]!.customer_name, 'the customer’s name beside its id')
+  await page.locator('[data-testid="accounts-text"]').fill('700000000')
+  await page.locator('#accounts-pager', { hasText: ' 10 in all' }).waitFor(WAIT)
+  t.equal(await row.count(), 10, 'a number prefix lists the ten numbers that start with it')
+})
+
+// Issue 14: the missing actions: a fault rule's message, Set to from a date picker, download and load
+// the state, reset with a confirmation, and feedback beside the action that caused it.
+t.test('shows a rule’s message, sets the clock from a date, downloads, loads and resets the state', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  const page = await context!.newPage()
+  t.teardown(() => page.close())
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`)
+  const accountCount = async (q: string) =>
+    ((await (await fetch(`${mock.url}/_mock/accounts?q=${q}`)).json()) as { pagination_info: { total_elements: number } }).pagination_info.total_elements
+
+  await mock.faults.add({ path: '/v1/payments', status: 503, message: 'Banco caído por mantenimiento' })
+  await page.goto(`${mock.url}/_mock/ui#faults`)
+  await page.locator('[data-testid="fault-row"]', { hasText: '“Banco caído por mantenimiento”' }).waitFor(WAIT)
+  t.pass('the rule’s custom message is in the table')
+
+  // A date, as a date picker gives it: the local midnight of that day (frozen, so the clock stays on it).
+  await mock.clock.freeze()
+  await byTestId('clock-set-text').fill('2027-05-01')
+  await byTestId('clock-set-submit').click()
+  const midnight = (await page.evaluate('new Date(2027, 4, 1).toISOString()')) as string
+  await page.locator('#clock-set + [data-testid="feedback"]', { hasText: midnight }).waitFor(WAIT)
+  t.equal(new Date((await mock.clock.get()).now).getTime(), new Date(midnight).getTime(), 'the mock’s clock moved to the local midnight')
+  await byTestId('clock-set-picker').fill('2027-06-02T10:30:00')
+  t.match(await byTestId('clock-set-text').inputValue(), /^2027-06-02T10:30(:00)?$/, 'the picker fills the box')
+  await byTestId('clock-set-submit').click()
+  const picked = (await page.evaluate('new Date(2027, 5, 2, 10, 30).toISOString()')) as string
+  await page.locator('#clock-set + [data-testid="feedback"]', { hasText: picked }).waitFor(WAIT)
+  t.equal(new Date((await mock.clock.get()).now).getTime(), new Date(picked).getTime(), 'and a local date-time from the picker')
+  await byTestId('clock-set-text').fill('tomorrow')
+  await byTestId('clock-set-submit').click()
+  await page.locator('#clock-set + [data-testid="feedback"].error', { hasText: '"tomorrow" is not a date' }).waitFor(WAIT)
+  t.pass('a bad date is refused beside the form')
+
+  // Download the state, seed an account, load the download: the account is gone.
+  const [download] = await Promise.all([page.waitForEvent('download', WAIT), byTestId('state-export').click()])
+  t.equal(download.suggestedFilename(), 'passport-mock-state.json')
+  const saved = join(userDataDir, 'state.json')
+  await download.saveAs(saved)
+  const { readFileSync } = await import('node:fs')
+  const document = JSON.parse(readFileSync(saved, 'utf8')) as { accounts: { id: string }[] }
+  t.ok(document.accounts.some((a) => a.id === DOCS_ACCOUNT), 'the download is the state document')
+  const first = (await mock.seed({ accounts: [{ status: 'BLOCKED' }] })).accounts[0]!.id
+  t.equal(await accountCount(first), 1)
+  await byTestId('state-import').setInputFiles(saved)
+  await page.locator('#state-buttons + [data-testid="feedback"]', { hasText: 'Loaded the state from state.json' }).waitFor(WAIT)
+  t.equal(await accountCount(first), 0, 'loading the downloaded state dropped the account seeded after it')
+
+  // Reset asks first; Cancel changes nothing; Yes goes back to the fixtures.
+  const second = (await mock.seed({ accounts: [{ status: 'CLOSED' }] })).accounts[0]!.id
+  await byTestId('state-reset').click()
+  await byTestId('state-reset-no').click()
+  t.equal(await accountCount(second), 1, 'Cancel keeps everything')
+  await byTestId('state-reset').click()
+  await byTestId('state-reset-yes').click()
+  await page.locator('#state-buttons + [data-testid="feedback"]', { hasText: 'Back to the fixtures.' }).waitFor(WAIT)
+  t.equal(await accountCount(second), 0, 'Yes, reset dropped the seeded account')
+  t.equal(await accountCount(DOCS_ACCOUNT), 1, 'the fixtures are back')
   t.same(pageErrors, [], 'no script error in the page')
 })

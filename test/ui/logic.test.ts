@@ -4,6 +4,7 @@ import {
   asksForAdminToken,
   canSettle,
   CLOCK_STEPS,
+  clockSetValue,
   createdObjects,
   customersOf,
   customSeedDocument,
@@ -22,7 +23,7 @@ import {
   inboundPaymentBody,
   journalQuery,
   listQuery,
-  matchesAccountText,
+  accountSearch,
   minorFromDecimal,
   parseAmount,
   pickDefaultEntity,
@@ -138,10 +139,14 @@ t.test('lists an entity’s customers once each, in account order, and filters r
     account({ customer_id: DOCS_CUSTOMER }),
   ]
   t.same(customersOf(rows, DEFAULT_ENTITY), [DOCS_CUSTOMER, 'a9326341-40e6-497e-b44a-72c49a2c3910'])
-  t.ok(matchesAccountText(account({ status: 'BLOCKED' }), 'blocked'))
-  t.ok(matchesAccountText(account({}), '  '))
-  t.ok(matchesAccountText(account({}), '8803 ordinary'))
-  t.notOk(matchesAccountText(account({}), '8803 blocked'))
+})
+
+t.test('the Find box becomes the server search q: trimmed, at most 200 characters, empty for none', async (t) => {
+  t.equal(accountSearch('  88827643001 '), '88827643001')
+  t.equal(accountSearch('   '), '')
+  t.equal(accountSearch('x'.repeat(250)).length, 200)
+  t.match(listQuery({ q: accountSearch(' Ferretería Quindío ') }, 1, 50), /&q=Ferreter%C3%ADa%20Quind%C3%ADo$/)
+  t.notMatch(listQuery({ q: accountSearch(' ') }, 1, 50), /q=/, 'no q when the box is blank')
 })
 
 t.test('asks the views for one page, newest first, with only the filters that are set', async (t) => {
@@ -270,6 +275,18 @@ t.test('describes a rule’s match and effect in words', async (t) => {
   t.equal(describeFaultMatch(slow), 'any method · any path · account …0504 · key 300')
   t.equal(describeFaultEffect(slow), '+5000 ms · always')
   t.equal(describeFaultEffect({ ...rule, times_left: 3 }), '503 service_unavailable · 3 more times')
+  t.equal(describeFaultEffect({ ...rule, message: 'Banco caído' }), '503 service_unavailable “Banco caído” · once more', 'the custom message is shown')
+})
+
+t.test('the clock’s Set to takes a timestamp, or what a date picker gives, read as local time', async (t) => {
+  t.same(clockSetValue(' 2026-03-01T09:30:00.000Z '), { value: '2026-03-01T09:30:00.000Z' }, 'a timestamp with its zone passes as it is')
+  t.same(clockSetValue('2026-03-01T09:30:00-05:00'), { value: '2026-03-01T09:30:00-05:00' })
+  t.same(clockSetValue('2026-03-01T09:30'), { value: new Date(2026, 2, 1, 9, 30).toISOString() }, 'a datetime-local value is local time')
+  t.same(clockSetValue('2026-03-01T09:30:15'), { value: new Date(2026, 2, 1, 9, 30, 15).toISOString() })
+  t.same(clockSetValue('2026-03-01'), { value: new Date(2026, 2, 1).toISOString() }, 'a date is its local midnight')
+  t.match(clockSetValue(''), { error: /enter a date/ })
+  t.match(clockSetValue('tomorrow'), { error: /"tomorrow" is not a date/ })
+  t.match(clockSetValue('2026-02-31T25:00'), { error: /not a real date/ })
 })
 
 t.test('advances the clock by an hour, a day, and one second past the default token lifetime', async (t) => {

@@ -6,12 +6,14 @@ import type { Services } from '../../services.js'
 import {
   AccountViewListQuerySchema,
   AccountViewListSchema,
+  CustomerViewListQuerySchema,
+  CustomerViewListSchema,
   EntityViewListQuerySchema,
   EntityViewListSchema,
   PaymentViewListQuerySchema,
   PaymentViewListSchema,
 } from './views.schemas.js'
-import { serializeAccountView, serializeEntitySummary, serializePaymentView } from './views.serializer.js'
+import { serializeAccountView, serializeCustomerView, serializeEntitySummary, serializePaymentView } from './views.serializer.js'
 
 const tags = ['mock-control']
 const paging = 'Paged and ordered like the /v1 lists (page_params.*, order_params.*, or the flat legacy names); an empty result is 200 with [].'
@@ -51,10 +53,29 @@ export async function viewsRoutes(fastify: FastifyInstance, { services }: { serv
       },
     },
     async (request) => {
-      const { entity_id, customer_id, status, account_type, account_number } = request.query
+      const { entity_id, customer_id, status, account_type, account_number, q } = request.query
       const page = readPageRequest(request.query)
-      const { rows, total } = views.accountsOfEveryEntity({ entity_id, customer_id, status, account_type, account_number }, page)
+      const { rows, total } = views.accountsOfEveryEntity({ entity_id, customer_id, status, account_type, account_number, q }, page)
       return { accounts: rows.map(serializeAccountView), pagination_info: paginationInfo(page, total, clock.now()) }
+    },
+  )
+
+  app.get(
+    '/_mock/customers',
+    {
+      schema: {
+        tags,
+        summary: 'Every entity’s customers: the /v1 customer object plus entity_id',
+        description: paging,
+        querystring: CustomerViewListQuerySchema,
+        response: { 200: CustomerViewListSchema, ...errorResponses(400, 401, 500) },
+      },
+    },
+    async (request) => {
+      const { entity_id, status, q } = request.query
+      const page = readPageRequest(request.query)
+      const { rows, total } = views.customersOfEveryEntity({ entity_id, status, q }, page)
+      return { customers: rows.map(serializeCustomerView), pagination_info: paginationInfo(page, total, clock.now()) }
     },
   )
 

@@ -1,5 +1,7 @@
 import { serializeAccount } from '../../resources/accounts/accounts.serializer.js'
 import type { Account } from '../../resources/accounts/accounts.store.js'
+import { serializeCustomer } from '../../resources/customers/customers.serializer.js'
+import type { Customer } from '../../resources/customers/customers.store.js'
 import { serializePayment } from '../../resources/payments/payments.serializer.js'
 import type { Payment } from '../../resources/payments/payments.store.js'
 import type { EntitySummary } from './views.store.js'
@@ -15,12 +17,17 @@ export function serializeEntitySummary(e: EntitySummary) {
   }
 }
 
-/** The `/v1` account object plus the entity that owns it. */
-export function serializeAccountView(a: Account) {
-  return { ...serializeAccount(a), entity_id: a.entityId }
+/** The `/v1` account object plus the entity that owns it and its customer's name. */
+export function serializeAccountView(a: Account & { customerName: string | null }) {
+  return { ...serializeAccount(a), entity_id: a.entityId, customer_name: a.customerName }
 }
 
 /** The `/v1` payment object plus the entity that owns it. */
 export function serializePaymentView(p: Payment) {
   return { ...serializePayment(p), entity_id: p.entityId }
+}
+
+/** The `/v1` customer object plus the entity that owns it. */
+export function serializeCustomerView(c: Customer) {
+  return { ...serializeCustomer(c), entity_id: c.entityId }
 }

@@ -56,7 +56,19 @@ export interface AccountFilters {
   status?: string
   account_type?: string
   account_number?: string
+  /** The console's search (issue 14): an account or customer id exactly, an account number or customer name by prefix. */
+  q?: string
 }
+
+/**
+ * `q` as SQL: each branch is an index range (the primary key, accounts_customer_status,
+ * accounts_number, customers_name_nocase; migration 0009), so SQLite answers the OR as a union of
+ * index lookups instead of reading every account. A prefix range ends below U+10FFFF, the
+ * largest character, so `88827` finds every number that starts with it.
+ */
+const SEARCH_CONDITION = `(id = @value OR customer_id = @value
+  OR (account_number >= @value AND account_number < @value || char(1114111))
+  OR customer_id IN (SELECT id FROM customers WHERE business_name >= @value COLLATE NOCASE AND business_name < @value || char(1114111) COLLATE NOCASE))`
 
 /** How many accounts the store remembers by id before it starts over. */
 const CACHE_LIMIT = 20_000
@@ -83,7 +95,7 @@ export class AccountsStore {
     this.#byId = db.prepare('SELECT * FROM accounts WHERE id = ?')
     this.#byNumber = db.prepare('SELECT * FROM accounts WHERE entity_id = ? AND account_number = ?')
     this.#setBalances = db.prepare('UPDATE accounts SET available_minor = @available, pending_minor = @pending, updated_at = @at WHERE id = @id')
-    this.#lister = new PagedLister(db, 'accounts')
+    this.#lister = new PagedLister(db, 'accounts', { q: SEARCH_CONDITION })
   }
 
   insert(a: Account): void {

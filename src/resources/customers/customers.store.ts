@@ -108,6 +108,8 @@ export interface CustomerFilters {
   status?: string
   email?: string
   mobile_phone_number?: string
+  /** The console's search (issue 14): a customer id exactly, or the start of the name (any case, customers_name_nocase, migration 0009). */
+  q?: string
 }
 
 /** Business customers of an entity (reference A §3). */
@@ -132,7 +134,10 @@ export class CustomersStore {
     // Contract 2: emails compare without case (ASCII letters, SQLite's NOCASE), through the
     // customers_entity_email_nocase index.
     this.#byEmail = db.prepare('SELECT * FROM customers WHERE entity_id = ? AND email = ? COLLATE NOCASE')
-    this.#lister = new PagedLister(db, 'customers', { email: 'email = @value COLLATE NOCASE' })
+    this.#lister = new PagedLister(db, 'customers', {
+      email: 'email = @value COLLATE NOCASE',
+      q: '(id = @value OR (business_name >= @value COLLATE NOCASE AND business_name < @value || char(1114111) COLLATE NOCASE))',
+    })
   }
 
   insert(customer: Customer): void {
@@ -160,6 +165,12 @@ export class CustomersStore {
 
   hasAny(entityId: string): boolean {
     return this.#lister.hasAny(entityId)
+  }
+
+  /** Every entity's customers, for the control plane's cross-entity view (issue 14); `entity_id` narrows it to one. */
+  listAll(filters: CustomerFilters & { entity_id?: string }, page: PageRequest): { rows: Customer[]; total: number } {
+    const { rows, total } = this.#lister.list<CustomerRow>(undefined, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
   }
 
   list(entityId: string, filters: CustomerFilters, page: PageRequest): { rows: Customer[]; total: number } {
