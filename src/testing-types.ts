@@ -286,3 +286,44 @@ export interface StateDocument {
   accounts: ({ id: string } & Record<string, unknown>)[]
   [collection: string]: unknown
 }
+
+/** An entity's payment-authorization callback to set: the docs' Callback URL, Secret Token and Auto Approve Error. */
+export interface PaymentAuthorizationInput {
+  url: string
+  secret: string
+  /** A callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment when true; rejects it otherwise. */
+  auto_approve_error?: boolean
+}
+
+/** An entity's payment-authorization setting as answered (never its secret). */
+export interface PaymentAuthorization {
+  entity_id: string
+  url: string
+  secret_set: true
+  auto_approve_error: boolean
+  created_at: string
+  updated_at: string
+}
+
+/** One question to a payment-authorization callback, with its answer or error and what it decided. */
+export interface AuthorizationAttempt {
+  payment_id: string
+  entity_id: string
+  request_id: string
+  url: string
+  attempt: number
+  status: number | null
+  response: string | null
+  accept: boolean | null
+  error?: string
+  duration_ms: number
+  decision: 'approved' | 'rejected' | null
+  at: string
+}
+
+/** Filters of the callback attempts: one INBOUND payment's, one entity's, the newest `limit`. */
+export interface AuthorizationAttemptFilter {
+  payment_id?: string
+  entity_id?: string
+  limit?: number
+}

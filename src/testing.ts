@@ -3,6 +3,8 @@ import { buildApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
 import { readFixtures } from './fixtures/load-fixtures.js'
 import type {
+  AuthorizationAttempt,
+  AuthorizationAttemptFilter,
   ClockState,
   DeliveryFilter,
   FaultRule,
@@ -11,6 +13,8 @@ import type {
   JournalEntry,
   JournalFilter,
   Payment,
+  PaymentAuthorization,
+  PaymentAuthorizationInput,
   SeedDocument,
   SeedResult,
   StateDocument,
@@ -101,6 +105,16 @@ export interface PassportMock {
     remove(id: string): Promise<void>
     /** Every delivery attempt, newest first. */
     deliveries(filter?: DeliveryFilter): Promise<WebhookDelivery[]>
+  }
+  paymentAuthorization: {
+    /** Sets an entity's callback: each inbound payment to it waits PROCESSING until the callback accepts or refuses it. */
+    set(entityId: string, setting: PaymentAuthorizationInput): Promise<PaymentAuthorization>
+    /** The entity's setting (rejects with 404 when it has none). */
+    get(entityId: string): Promise<PaymentAuthorization>
+    /** Turns the callback off: inbound payments settle as usual again. */
+    remove(entityId: string): Promise<void>
+    /** Every callback attempt, newest first, with its answer or error and what it decided. */
+    attempts(filter?: AuthorizationAttemptFilter): Promise<AuthorizationAttempt[]>
   }
   state: {
     /** The whole state, secrets included: keep it out of logs. */
@@ -203,6 +217,14 @@ function controlClient(url: string, adminToken: string | undefined, client: { cl
         await call('DELETE', `/_mock/webhooks/${encodeURIComponent(id)}`)
       },
       deliveries: async (filter) => (await call<{ deliveries: WebhookDelivery[] }>('GET', `/_mock/webhooks/deliveries${query(filter)}`)).deliveries,
+    },
+    paymentAuthorization: {
+      set: (entityId, setting) => call<PaymentAuthorization>('PUT', `/_mock/entities/${encodeURIComponent(entityId)}/payment-authorization`, setting),
+      get: (entityId) => call<PaymentAuthorization>('GET', `/_mock/entities/${encodeURIComponent(entityId)}/payment-authorization`),
+      remove: async (entityId) => {
+        await call('DELETE', `/_mock/entities/${encodeURIComponent(entityId)}/payment-authorization`)
+      },
+      attempts: async (filter) => (await call<{ attempts: AuthorizationAttempt[] }>('GET', `/_mock/webhooks/authorizations${query(filter)}`)).attempts,
     },
     state: {
       export: () => call<StateDocument>('GET', '/_mock/state'),

@@ -172,3 +172,33 @@ t.test('connectPassportMock drives a running mock with its admin token, and clos
   t.match(await failure(wrong.faults.list()), { status: 401, body: { code: 'invalid_admin_token' } })
   await t.rejects(connectPassportMock('http://127.0.0.1:1'), /cannot reach http:\/\/127\.0\.0\.1:1/)
 })
+
+t.test('paymentAuthorization set, get, attempts and remove, against a real callback that accepts', async (t) => {
+  const asked: string[] = []
+  const callback = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c: Buffer) => (body += c.toString()))
+    req.on('end', () => {
+      asked.push(body)
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"accept": true}')
+    })
+  })
+  await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => callback.close(resolve)))
+  const mock = await started(t)
+  const entity = '9f1c2b7e-4d3a-4e8b-a5c6-7d8e9f0a1b2c'
+  const setting = await mock.paymentAuthorization.set(entity, { url: `http://127.0.0.1:${(callback.address() as AddressInfo).port}/authorize`, secret: 'authsec' })
+  t.match(setting, { entity_id: entity, secret_set: true, auto_approve_error: false })
+  t.same(await mock.paymentAuthorization.get(entity), setting)
+  const inbound = await mock.simulateInboundPayment({ account_id: ACCOUNT, amount: { value: '10', currency: 'COP' } })
+  t.equal(inbound.status, 'PROCESSING', 'waits for the callback')
+  let attempts = await mock.paymentAuthorization.attempts({ payment_id: inbound.id })
+  for (let i = 0; i < 100 && attempts.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    attempts = await mock.paymentAuthorization.attempts({ payment_id: inbound.id })
+  }
+  t.match(attempts, [{ payment_id: inbound.id, status: 200, accept: true, decision: 'approved' }])
+  t.equal(asked.length, 1)
+  await mock.paymentAuthorization.remove(entity)
+  t.match(await failure(mock.paymentAuthorization.get(entity)), { status: 404 })
+})

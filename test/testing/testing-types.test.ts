@@ -10,6 +10,7 @@ import type { AccountSchema } from '../../src/resources/accounts/accounts.schema
 import type { CustomerSchema } from '../../src/resources/customers/customers.schemas.js'
 import type { KeySchema } from '../../src/resources/keys/keys.schemas.js'
 import type { PaymentSchema } from '../../src/resources/payments/payments.schemas.js'
+import type { AttemptListQuerySchema, AuthorizationAttemptSchema, PaymentAuthorizationSchema, PutPaymentAuthorizationBodySchema } from '../../src/control/payment-authorization/payment-authorization.schemas.js'
 import type * as Public from '../../src/testing-types.js'
 
 // Issue 13 §2: the published types are written out (so a consumer's type-check stays fast with
@@ -38,10 +39,14 @@ const checks: true[] = [
   true satisfies Same<Public.Key, Static<typeof KeySchema>>,
   true satisfies Same<Public.SeedDocument, Static<typeof SeedDocumentSchema>>,
   true satisfies Same<Public.SeedResult, Static<typeof SeedResultSchema>>,
+  true satisfies Same<Public.PaymentAuthorizationInput, Static<typeof PutPaymentAuthorizationBodySchema>>,
+  true satisfies Same<Public.PaymentAuthorization, Static<typeof PaymentAuthorizationSchema>>,
+  true satisfies Same<Public.AuthorizationAttempt, Static<typeof AuthorizationAttemptSchema>>,
+  true satisfies Same<Public.AuthorizationAttemptFilter, Static<typeof AttemptListQuerySchema>>,
   // The state document is opaque on purpose (save and restore): the server's fits it.
   true satisfies Fits<Static<typeof StateDocumentSchema>, Public.StateDocument>,
 ]
 
 t.test('the published control-plane types match the server’s schemas (checked by the type-checker)', async (t) => {
-  t.equal(checks.length, 17)
+  t.equal(checks.length, 21)
 })
