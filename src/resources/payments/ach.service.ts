@@ -10,8 +10,7 @@ import type { CustomersStore } from '../customers/customers.store.js'
 import type { AchOwner, AchRecipient, RecipientsStore } from '../recipients/recipients.store.js'
 import { newEndToEndId } from './end-to-end-id.js'
 import { internalParty } from './parties.js'
-import { rejection } from './payment-errors.js'
-import { serializePayment } from './payments.serializer.js'
+import { holdOrRejectForFunds } from './hold.js'
 import type { AchReceiver, Payment, PaymentsStore } from './payments.store.js'
 
 /** The body of `POST /v1/payments/ach` (https://docs.passportfintech.com/EN/initiate-ach-payment). */
@@ -116,16 +115,6 @@ export class AchPaymentsService {
       createdAt: at,
       updatedAt: at,
     }
-    if (account.availableMinor < amountMinor) {
-      const funds = rejection('AM04')
-      const rejected: Payment = { ...payment, status: 'REJECTED', settleAt: null, errorCode: funds.code, errorDescription: funds.description }
-      this.payments.insert(rejected)
-      this.events.emit(principal.entityId, 'payment.outbound.rejected', serializePayment(rejected))
-      return rejected
-    }
-    this.accounts.setBalances(account.id, account.availableMinor - amountMinor, account.pendingMinor + amountMinor, at)
-    this.payments.insert(payment)
-    this.events.emit(principal.entityId, 'payment.outbound.confirmed', serializePayment(payment))
-    return payment
+    return holdOrRejectForFunds({ accounts: this.accounts, payments: this.payments, events: this.events }, account, payment)
   }
 }

@@ -13,8 +13,7 @@ import type { ResolutionsService } from '../resolutions/resolutions.service.js'
 import type { Resolution } from '../resolutions/resolutions.store.js'
 import { newEndToEndId } from './end-to-end-id.js'
 import { internalParty } from './parties.js'
-import { rejection } from './payment-errors.js'
-import { serializePayment } from './payments.serializer.js'
+import { holdOrRejectForFunds } from './hold.js'
 import type { Payment, PaymentFilters, PaymentsStore, Receiver } from './payments.store.js'
 
 export interface CreatePaymentInput {
@@ -162,17 +161,7 @@ export class PaymentsService {
       createdAt: at,
       updatedAt: at,
     }
-    if (account.availableMinor < amountMinor) {
-      const funds = rejection('AM04')
-      const rejected: Payment = { ...payment, status: 'REJECTED', settleAt: null, errorCode: funds.code, errorDescription: funds.description }
-      this.payments.insert(rejected)
-      this.events.emit(principal.entityId, 'payment.outbound.rejected', serializePayment(rejected))
-      return rejected
-    }
-    this.accounts.setBalances(account.id, account.availableMinor - amountMinor, account.pendingMinor + amountMinor, at)
-    this.payments.insert(payment)
-    this.events.emit(principal.entityId, 'payment.outbound.confirmed', serializePayment(payment))
-    return payment
+    return holdOrRejectForFunds({ accounts: this.accounts, payments: this.payments, events: this.events }, account, payment)
   }
 
   list(principal: Principal, filters: PaymentFilters, page: PageRequest): { rows: Payment[]; total: number } {
