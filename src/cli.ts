@@ -377,6 +377,25 @@ function baseUrl(command: string, flag: string, value: string): string {
   return url.origin
 }
 
+/**
+ * The mock a comparison runs against (`parity`, `replay`): one started in this process on an
+ * in-memory database, or a running one (`--mock URL`, its client and admin token from the flags).
+ */
+async function comparedMock(command: string, values: { mock?: string | undefined; 'mock-client-id'?: string | undefined; 'mock-client-secret'?: string | undefined; 'mock-admin-token'?: string | undefined }) {
+  if (values.mock === undefined) {
+    const { startPassportMock } = await import('./testing.js')
+    const started = await startPassportMock()
+    return { side: { baseUrl: started.url, clientId: started.clientId, clientSecret: started.clientSecret }, label: 'embedded', close: () => started.close() }
+  }
+  const side = {
+    baseUrl: baseUrl(command, 'mock', values.mock),
+    clientId: values['mock-client-id'] ?? 'passport-mock-client',
+    clientSecret: values['mock-client-secret'] ?? 'passport-mock-secret',
+    adminToken: values['mock-admin-token'] ?? process.env.MOCK_ADMIN_TOKEN,
+  }
+  return { side, label: side.baseUrl, close: async () => undefined }
+}
+
 async function parity(args: string[]): Promise<number> {
   const { values } = parse(
     'parity',
@@ -408,15 +427,9 @@ async function parity(args: string[]): Promise<number> {
   const timeoutMs = positiveNumber('parity', 'timeout-ms', values['timeout-ms'], 15_000)
 
   const [{ runParity }, { writeReport }, { Redactor }] = await Promise.all([import('./parity/run-parity.js'), import('./parity/report.js'), import('./parity/redact.js')])
-  let embedded: { url: string; clientId: string; clientSecret: string; close(): Promise<void> } | undefined
-  if (values.mock === undefined) {
-    const { startPassportMock } = await import('./testing.js')
-    embedded = await startPassportMock()
-  }
+  const compared = await comparedMock('parity', values)
   try {
-    const mock = embedded
-      ? { baseUrl: embedded.url, clientId: embedded.clientId, clientSecret: embedded.clientSecret }
-      : { baseUrl: baseUrl('parity', 'mock', values.mock as string), clientId: values['mock-client-id'] ?? 'passport-mock-client', clientSecret: values['mock-client-secret'] ?? 'passport-mock-secret' }
+    const mock = compared.side
     const redactor = new Redactor()
     const startedAt = new Date().toISOString()
     const tty = process.stderr.isTTY
@@ -431,7 +444,7 @@ async function parity(args: string[]): Promise<number> {
         if (tty) process.stderr.write(`${redactor.text(line)}\n`)
       },
     })
-    const { differences } = writeReport(values.out, result, { target, mock: embedded ? 'embedded' : mock.baseUrl, startedAt }, redactor)
+    const { differences } = writeReport(values.out, result, { target, mock: compared.label, startedAt }, redactor)
     const summary = `${result.steps.length} steps, ${differences} difference${differences === 1 ? '' : 's'}; report in ${join(values.out, 'report.md')}`
     if (result.stopped) {
       process.stderr.write(`${BIN} parity: ${redactor.text(result.stopped)} (${summary})\n`)
@@ -440,7 +453,7 @@ async function parity(args: string[]): Promise<number> {
     process.stdout.write(`${summary}\n`)
     return differences === 0 ? 0 : 1
   } finally {
-    await embedded?.close()
+    await compared.close()
   }
 }
 
@@ -536,20 +549,9 @@ async function replayCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new CannotCompareError(`cannot read the recording in ${dir}: ${(error as Error).message}`)
   }
-  let embedded: { url: string; clientId: string; clientSecret: string; close(): Promise<void> } | undefined
-  if (values.mock === undefined) {
-    const { startPassportMock } = await import('./testing.js')
-    embedded = await startPassportMock()
-  }
+  const compared = await comparedMock('replay', values)
   try {
-    const mock = embedded
-      ? { baseUrl: embedded.url, clientId: embedded.clientId, clientSecret: embedded.clientSecret }
-      : {
-          baseUrl: baseUrl('replay', 'mock', values.mock as string),
-          clientId: values['mock-client-id'] ?? 'passport-mock-client',
-          clientSecret: values['mock-client-secret'] ?? 'passport-mock-secret',
-          adminToken: values['mock-admin-token'] ?? process.env.MOCK_ADMIN_TOKEN,
-        }
+    const mock = compared.side
     let result
     try {
       result = await replay({ dir, mock, timeoutMs })
@@ -559,11 +561,11 @@ async function replayCommand(args: string[]): Promise<number> {
     }
     const redactor = new Redactor()
     redactor.addSecret(mock.clientSecret)
-    const { differences } = writeReport(values.out, result, { target: `recording ${dir}`, mock: embedded ? 'embedded' : mock.baseUrl, startedAt: new Date().toISOString() }, redactor)
+    const { differences } = writeReport(values.out, result, { target: `recording ${dir}`, mock: compared.label, startedAt: new Date().toISOString() }, redactor)
     process.stdout.write(`${result.steps.length} exchanges replayed, ${differences} difference${differences === 1 ? '' : 's'}; report in ${join(values.out, 'report.md')}\n`)
     return differences === 0 ? 0 : 1
   } finally {
-    await embedded?.close()
+    await compared.close()
   }
 }
 
