@@ -1,14 +1,13 @@
-import http from 'node:http'
-import https from 'node:https'
 import type { Clock } from '../core/clock.js'
 import type { TargetPolicy } from '../core/target-policy.js'
 import type { PaymentAuthorization, Verdict } from '../resources/payments/authorization.js'
 import { serializePayment } from '../resources/payments/payments.serializer.js'
 import type { PaymentsStore } from '../resources/payments/payments.store.js'
 import type { AuthorizationRequest, AuthorizationsStore } from './authorizations.store.js'
-import { describe, OPEN_POLICY, receiverOf } from './delivery.js'
+import { OPEN_POLICY, receiverOf } from './delivery.js'
 import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
-import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
+import { type PostOutcome, signedPost } from './signed-post.js'
+import { signatureHeader } from './webhook-signature.js'
 
 /** https://docs.passportfintech.com/EN/payment-authorization-feature: "return your accept or reject response within 3 seconds". */
 export const AUTHORIZATION_TIMEOUT_MS = 3000
@@ -26,9 +25,6 @@ export interface AuthorizationDeliveryOptions {
   /** Which addresses may be asked (issue 11 item 5); default: any. */
   policy?: TargetPolicy
 }
-
-/** What one HTTP exchange came to. `aborted`: the app closed under it, so nothing is recorded. */
-type Exchange = { status: number; body: string; tooLarge: boolean } | { error: string; timeout: boolean } | { aborted: true }
 
 /** How a question ended, for its callback's circuit: `skipped` and `aborted` say nothing about the callback. */
 type SendResult = 'answered' | 'failed' | 'skipped' | 'aborted'
@@ -143,7 +139,17 @@ export class AuthorizationDelivery {
     const body = JSON.stringify({ id: request.id, type: AUTHORIZATION_REQUEST_TYPE, created_at: at, data: serializePayment(payment) })
     // A duration, not a time of day: measured on the monotonic clock, like the request log's.
     const startedMs = performance.now()
-    const exchange = await this.#post(config.url, body, signatureHeader(config.secret, body, this.realNowMs()))
+    const exchange = await signedPost({
+      url: config.url,
+      body,
+      signature: signatureHeader(config.secret, body, this.realNowMs()),
+      userAgent: 'passport-mock-authorization',
+      // The docs' 3 seconds, for the headers and the body alike.
+      timeoutMs: this.#timeoutMs,
+      policy: this.#policy,
+      inFlight: this.#requests,
+      readBodyBytes: MAX_ANSWER_BYTES,
+    })
     if ('aborted' in exchange) return 'aborted'
     const durationMs = Math.round(performance.now() - startedMs)
     const { verdict, error } = judge(exchange)
@@ -162,80 +168,6 @@ export class AuthorizationDelivery {
     )
     return error === null ? 'answered' : 'failed'
   }
-
-  /** One POST; settles with the status and the start of the body, an error, or `aborted` on close. */
-  #post(url: string, body: string, signature: string): Promise<Exchange> {
-    return new Promise<Exchange>((resolve) => {
-      let target: URL
-      try {
-        target = new URL(url)
-      } catch {
-        resolve({ error: `Invalid URL: ${url}`, timeout: false })
-        return
-      }
-      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-        resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)`, timeout: false })
-        return
-      }
-      // The webhook sender's target policy (issue 11 item 5): an IP literal judged here, a name by the lookup.
-      const refusal = this.#policy.refusalOfHost(target.hostname)
-      if (refusal !== undefined) {
-        resolve({ error: `Refused by the target policy: ${refusal}`, timeout: false })
-        return
-      }
-      const controller = new AbortController()
-      this.#requests.add(controller)
-      let settled = false
-      let timedOut = false
-      const settle = (exchange: Exchange) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        this.#requests.delete(controller)
-        resolve(exchange)
-      }
-      // One deadline for the whole exchange, headers and body: the docs' 3 seconds.
-      const timer = setTimeout(() => {
-        timedOut = true
-        settle({ error: `No answer in ${this.#timeoutMs} ms`, timeout: true })
-        controller.abort()
-      }, this.#timeoutMs)
-      const request = (target.protocol === 'https:' ? https : http).request(
-        target,
-        {
-          method: 'POST',
-          agent: false,
-          lookup: this.#policy.lookup as never,
-          signal: controller.signal,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'user-agent': 'passport-mock-authorization',
-            [SIGNATURE_HEADER.toLowerCase()]: signature,
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = []
-          let size = 0
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length
-            if (size <= MAX_ANSWER_BYTES) chunks.push(chunk)
-            else {
-              settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), tooLarge: true })
-              controller.abort()
-            }
-          })
-          response.on('error', () => undefined)
-          response.on('end', () => settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), tooLarge: false }))
-        },
-      )
-      request.on('error', (error) => {
-        if (controller.signal.aborted && !timedOut) settle({ aborted: true })
-        else settle({ error: describe(error), timeout: false })
-      })
-      request.end(body)
-    })
-  }
 }
 
 /**
@@ -243,7 +175,7 @@ export class AuthorizationDelivery {
  * error (Auto Approve Error then decides). The Content-Type is not checked (our choice: the body
  * says enough).
  */
-function judge(exchange: Exclude<Exchange, { aborted: true }>): { verdict: Verdict; error: string | null } {
+function judge(exchange: Exclude<PostOutcome, { aborted: true }>): { verdict: Verdict; error: string | null } {
   if ('error' in exchange) return { verdict: { failure: exchange.timeout ? 'timeout' : 'error' }, error: exchange.error }
   if (exchange.status !== 200) return { verdict: { failure: 'error' }, error: `HTTP ${exchange.status}: the callback must answer 200` }
   if (exchange.tooLarge) return { verdict: { failure: 'error' }, error: `Answer over ${MAX_ANSWER_BYTES} bytes` }

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import http from 'node:http'
-import https from 'node:https'
 import type { Clock } from '../core/clock.js'
 import { TargetPolicy } from '../core/target-policy.js'
 import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
 import type { EventsService } from './events.service.js'
-import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js'
+import { signedPost } from './signed-post.js'
+import { signatureHeader } from './webhook-signature.js'
 import type { DueJob, JobUpdate, WebhooksStore } from './webhooks.store.js'
 
 /** CONTRACT §4: a delivery fails when the receiver gives no answer in 5 s. */
@@ -26,9 +25,6 @@ export interface DeliveryOptions {
 
 /** A policy that refuses nothing and resolves as the system does (a server on loopback only). */
 export const OPEN_POLICY = new TargetPolicy({ exposed: false, allowPrivate: true })
-
-/** What one HTTP attempt came to. `aborted`: the app closed under it, so nothing is recorded. */
-type Outcome = { status: number } | { error: string } | { aborted: true }
 
 /** How a send ended, for its receiver's circuit: `skipped` and `aborted` say nothing about the receiver. */
 type SendResult = 'delivered' | 'failed' | 'skipped' | 'aborted'
@@ -154,7 +150,15 @@ export class WebhookDelivery {
     }
     const attempt = job.attempts + 1
     const at = this.clock.now().toISOString()
-    const outcome = await this.#post(job.url, job.body, signatureHeader(endpoint.secret, job.body, this.realNowMs()))
+    const outcome = await signedPost({
+      url: job.url,
+      body: job.body,
+      signature: signatureHeader(endpoint.secret, job.body, this.realNowMs()),
+      userAgent: 'passport-mock-webhooks',
+      timeoutMs: this.#timeoutMs,
+      policy: this.#policy,
+      inFlight: this.#requests,
+    })
     if ('aborted' in outcome) return 'aborted'
     const delivered = 'status' in outcome && outcome.status >= 200 && outcome.status < 300
     this.store.recordAttempt(
@@ -181,88 +185,4 @@ export class WebhookDelivery {
     if (mode === 'once' || attempt > MAX_RETRIES) return { attempts: attempt, state: 'failed', nextAttemptMs: now }
     return { attempts: attempt, state: 'pending', nextAttemptMs: now + this.options.retryBaseMs * 2 ** (attempt - 1) }
   }
-
-  /** One POST; settles with the status once the headers arrive, an error, or `aborted` on close. */
-  #post(url: string, body: string, signature: string): Promise<Outcome> {
-    return new Promise<Outcome>((resolve) => {
-      let target: URL
-      try {
-        target = new URL(url)
-      } catch {
-        resolve({ error: `Invalid URL: ${url}` })
-        return
-      }
-      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-        resolve({ error: `Unsupported protocol ${target.protocol} (http or https only)` })
-        return
-      }
-      // An address in the URL itself is judged here (a connection to an IP literal asks no
-      // lookup); a name is judged by the lookup, on the addresses the connection then uses.
-      // Nothing is sent to a refused target, so the log cannot tell its open ports from closed ones.
-      const refusal = this.#policy.refusalOfHost(target.hostname)
-      if (refusal !== undefined) {
-        resolve({ error: `Refused by the target policy: ${refusal}` })
-        return
-      }
-      const controller = new AbortController()
-      this.#requests.add(controller)
-      let settled = false
-      let timedOut = false
-      const settle = (outcome: Outcome) => {
-        if (settled) return
-        settled = true
-        resolve(outcome)
-      }
-      // One deadline for the whole exchange: no answer in time fails the attempt, and a body
-      // still trickling in after the status is cut off then too.
-      const timer = setTimeout(() => {
-        timedOut = true
-        settle({ error: `No answer in ${this.#timeoutMs} ms` })
-        controller.abort()
-      }, this.#timeoutMs)
-      const done = () => {
-        clearTimeout(timer)
-        this.#requests.delete(controller)
-      }
-      const request = (target.protocol === 'https:' ? https : http).request(
-        target,
-        {
-          method: 'POST',
-          // No pooled sockets: a receiver sees one connection per attempt, and none outlives close().
-          agent: false,
-          lookup: this.#policy.lookup as never,
-          signal: controller.signal,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'user-agent': 'passport-mock-webhooks',
-            [SIGNATURE_HEADER.toLowerCase()]: signature,
-          },
-        },
-        (response) => {
-          settle({ status: response.statusCode ?? 0 })
-          response.on('error', () => undefined)
-          response.on('close', done)
-          response.resume()
-        },
-      )
-      request.on('error', (error) => {
-        done()
-        if (controller.signal.aborted && !timedOut) settle({ aborted: true })
-        else settle({ error: describe(error) })
-      })
-      request.end(body)
-    })
-  }
-}
-
-/** A network error as one readable line; Node's connect errors may carry only a code. Also used by the authorization sender. */
-export function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const code = (error as NodeJS.ErrnoException).code
-  if (error.message === '' || error instanceof AggregateError) {
-    const inner = error instanceof AggregateError ? (error.errors as unknown[]).map(describe).join('; ') : ''
-    return [code, inner].filter(Boolean).join(': ') || error.name
-  }
-  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
 }
