@@ -5,7 +5,8 @@ import { serializePayment } from '../resources/payments/payments.serializer.js'
 import type { PaymentsStore } from '../resources/payments/payments.store.js'
 import type { AuthorizationRequest, AuthorizationsStore } from './authorizations.store.js'
 import { OPEN_POLICY, receiverOf } from './delivery.js'
-import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
+import { DEFAULT_LANE_LIMITS, type EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
+import { LaneQueue, type SendResult } from './lane-queue.js'
 import { type PostOutcome, signedPost } from './signed-post.js'
 import { signatureHeader } from './webhook-signature.js'
 
@@ -26,9 +27,6 @@ export interface AuthorizationDeliveryOptions {
   policy?: TargetPolicy
 }
 
-/** How a question ended, for its callback's circuit: `skipped` and `aborted` say nothing about the callback. */
-type SendResult = 'answered' | 'failed' | 'skipped' | 'aborted'
-
 /**
  * Asks the payment-authorization callbacks (issue 10 §2), beside the webhook sender and like it
  * (src/webhooks/delivery.ts): a sweeper pass starts the sends that are due and never waits for
@@ -42,14 +40,9 @@ type SendResult = 'answered' | 'failed' | 'skipped' | 'aborted'
  * slots; while its circuit is open its questions wait, pending, and the payments stay PROCESSING.
  */
 export class AuthorizationDelivery {
-  readonly #inFlight = new Map<string, Promise<void>>()
-  readonly #requests = new Set<AbortController>()
   readonly #timeoutMs: number
-  readonly #lanes: EndpointLanes
-  readonly #perEndpoint: number
-  readonly #onError: (error: unknown) => void
+  readonly #queue: LaneQueue<AuthorizationRequest>
   readonly #policy: TargetPolicy
-  #closed = false
 
   constructor(
     private readonly store: AuthorizationsStore,
@@ -60,70 +53,46 @@ export class AuthorizationDelivery {
     options: AuthorizationDeliveryOptions = {},
   ) {
     this.#timeoutMs = options.timeoutMs ?? AUTHORIZATION_TIMEOUT_MS
-    const limits = { ...DEFAULT_LANE_LIMITS, ...options.limits }
-    this.#perEndpoint = limits.perEndpoint
-    this.#lanes = new EndpointLanes(limits, realNowMs)
-    this.#onError = options.onError ?? (() => undefined)
     this.#policy = options.policy ?? OPEN_POLICY
+    // A group is an entity; its receiver, its callback URL's origin (no setting any more: a lane of its own, skipped at once by #send).
+    this.#queue = new LaneQueue<AuthorizationRequest>(
+      { ...DEFAULT_LANE_LIMITS, ...options.limits },
+      realNowMs,
+      {
+        receiverOf: (entityId) => {
+          const url = this.store.findConfig(entityId)?.url
+          return url === undefined ? `entity:${entityId}` : receiverOf(url)
+        },
+        due: (entityId, nowMs, count) => this.store.dueFor(entityId, nowMs, count),
+        send: (request) => this.#send(request),
+      },
+      options.onError ?? (() => undefined),
+    )
   }
 
   /** Callbacks being asked right now. */
   get inFlight(): number {
-    return this.#inFlight.size
+    return this.#queue.inFlight
   }
 
   /** Each callback's questions in flight and circuit. */
   get lanes(): EndpointLanes {
-    return this.#lanes
+    return this.#queue.lanes
   }
 
   /** Starts the sends that are due, each entity's as far as its callback's limits allow, without waiting for them; answers how many. */
   deliverDue(): number {
-    if (this.#closed) return 0
-    let started = 0
-    for (const entityId of this.store.pendingEntities()) started += this.#fill(entityId)
-    return started
-  }
-
-  #fill(entityId: string): number {
-    if (this.#closed) return 0
-    const url = this.store.findConfig(entityId)?.url
-    // No setting any more: its questions are skipped at once (#send); a lane of their own.
-    const receiver = url === undefined ? `entity:${entityId}` : receiverOf(url)
-    const free = this.#lanes.free(receiver)
-    if (free <= 0) return 0
-    let started = 0
-    for (const request of this.store.dueFor(entityId, this.realNowMs(), free + this.#perEndpoint)) {
-      if (started >= free) break
-      if (this.#inFlight.has(request.id)) continue
-      this.#lanes.start(receiver)
-      let result: SendResult = 'aborted'
-      const send = this.#send(request)
-        .then((r) => {
-          result = r
-        })
-        .catch((error: unknown) => this.#onError(error))
-        .finally(() => {
-          this.#inFlight.delete(request.id)
-          this.#lanes.end(receiver, result === 'answered', result === 'answered' || result === 'failed')
-          if (result !== 'aborted') this.#fill(entityId)
-        })
-      this.#inFlight.set(request.id, send)
-      started++
-    }
-    return started
+    return this.#queue.fillAll(() => this.store.pendingEntities())
   }
 
   /** Resolves once no send is in flight (tests; closing). */
-  async idle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()])
+  idle(): Promise<void> {
+    return this.#queue.idle()
   }
 
   /** On app close: starts nothing more, aborts what is in flight (those questions stay pending), waits for it. */
-  async close(): Promise<void> {
-    this.#closed = true
-    for (const controller of this.#requests) controller.abort()
-    await this.idle()
+  close(): Promise<void> {
+    return this.#queue.shutdown()
   }
 
   async #send(request: AuthorizationRequest): Promise<SendResult> {
@@ -147,7 +116,7 @@ export class AuthorizationDelivery {
       // The docs' 3 seconds, for the headers and the body alike.
       timeoutMs: this.#timeoutMs,
       policy: this.#policy,
-      inFlight: this.#requests,
+      inFlight: this.#queue.requests,
       readBodyBytes: MAX_ANSWER_BYTES,
     })
     if ('aborted' in exchange) return 'aborted'
@@ -166,7 +135,7 @@ export class AuthorizationDelivery {
       },
       verdict,
     )
-    return error === null ? 'answered' : 'failed'
+    return error === null ? 'succeeded' : 'failed'
   }
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../core/clock.js'
 import { TargetPolicy } from '../core/target-policy.js'
-import { DEFAULT_LANE_LIMITS, EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
+import { DEFAULT_LANE_LIMITS, type EndpointLanes, type LaneLimits } from './endpoint-lanes.js'
+import { LaneQueue, type SendResult } from './lane-queue.js'
 import type { EventsService } from './events.service.js'
 import { signedPost } from './signed-post.js'
 import { signatureHeader } from './webhook-signature.js'
@@ -25,9 +26,6 @@ export interface DeliveryOptions {
 
 /** A policy that refuses nothing and resolves as the system does (a server on loopback only). */
 export const OPEN_POLICY = new TargetPolicy({ exposed: false, allowPrivate: true })
-
-/** How a send ended, for its receiver's circuit: `skipped` and `aborted` say nothing about the receiver. */
-type SendResult = 'delivered' | 'failed' | 'skipped' | 'aborted'
 
 /**
  * The receiver a URL names: its origin (scheme, host, port). Paths of one server share its
@@ -53,14 +51,9 @@ export function receiverOf(url: string): string {
  * send cut off by closing the app leaves its job pending, unrecorded, for the next start.
  */
 export class WebhookDelivery {
-  readonly #inFlight = new Map<string, Promise<void>>()
-  readonly #requests = new Set<AbortController>()
   readonly #timeoutMs: number
-  readonly #lanes: EndpointLanes
-  readonly #perEndpoint: number
-  readonly #onError: (error: unknown) => void
+  readonly #queue: LaneQueue<DueJob>
   readonly #policy: TargetPolicy
-  #closed = false
 
   constructor(
     private readonly store: WebhooksStore,
@@ -70,21 +63,24 @@ export class WebhookDelivery {
     private readonly options: DeliveryOptions,
   ) {
     this.#timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS
-    const limits = { ...DEFAULT_LANE_LIMITS, ...options.limits }
-    this.#perEndpoint = limits.perEndpoint
-    this.#lanes = new EndpointLanes(limits, realNowMs)
-    this.#onError = options.onError ?? (() => undefined)
     this.#policy = options.policy ?? OPEN_POLICY
+    // A group is a URL; its receiver, the URL's origin.
+    this.#queue = new LaneQueue<DueJob>(
+      { ...DEFAULT_LANE_LIMITS, ...options.limits },
+      realNowMs,
+      { receiverOf, due: (url, nowMs, count) => this.store.dueJobsFor(url, nowMs, count), send: (job) => this.#send(job) },
+      options.onError ?? (() => undefined),
+    )
   }
 
   /** Sends in flight right now. */
   get inFlight(): number {
-    return this.#inFlight.size
+    return this.#queue.inFlight
   }
 
   /** Each receiver's sends in flight and circuit. */
   get lanes(): EndpointLanes {
-    return this.#lanes
+    return this.#queue.lanes
   }
 
   /**
@@ -93,52 +89,17 @@ export class WebhookDelivery {
    * A job already in flight is not started twice.
    */
   deliverDue(): number {
-    if (this.#closed) return 0
-    let started = 0
-    for (const url of this.store.pendingUrls()) started += this.#fill(url)
-    return started
-  }
-
-  /** Starts what one URL's receiver may take now. */
-  #fill(url: string): number {
-    if (this.#closed) return 0
-    const receiver = receiverOf(url)
-    const free = this.#lanes.free(receiver)
-    if (free <= 0) return 0
-    let started = 0
-    // Jobs in flight are still pending in the table: ask for enough rows to step over them.
-    for (const job of this.store.dueJobsFor(url, this.realNowMs(), free + this.#perEndpoint)) {
-      if (started >= free) break
-      if (this.#inFlight.has(job.id)) continue
-      this.#lanes.start(receiver)
-      let result: SendResult = 'aborted'
-      const send = this.#send(job)
-        .then((r) => {
-          result = r
-        })
-        .catch((error: unknown) => this.#onError(error))
-        .finally(() => {
-          this.#inFlight.delete(job.id)
-          this.#lanes.end(receiver, result === 'delivered', result !== 'aborted' && result !== 'skipped')
-          // The next of this URL's queue goes now, not at the next sweeper pass: a healthy receiver drains at its own pace.
-          if (result !== 'aborted') this.#fill(url)
-        })
-      this.#inFlight.set(job.id, send)
-      started++
-    }
-    return started
+    return this.#queue.fillAll(() => this.store.pendingUrls())
   }
 
   /** Resolves once no send is in flight (tests; closing). */
-  async idle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()])
+  idle(): Promise<void> {
+    return this.#queue.idle()
   }
 
   /** On app close: starts nothing more, aborts what is in flight (those jobs stay pending), waits for it. */
-  async close(): Promise<void> {
-    this.#closed = true
-    for (const controller of this.#requests) controller.abort()
-    await this.idle()
+  close(): Promise<void> {
+    return this.#queue.shutdown()
   }
 
   async #send(job: DueJob): Promise<SendResult> {
@@ -157,7 +118,7 @@ export class WebhookDelivery {
       userAgent: 'passport-mock-webhooks',
       timeoutMs: this.#timeoutMs,
       policy: this.#policy,
-      inFlight: this.#requests,
+      inFlight: this.#queue.requests,
     })
     if ('aborted' in outcome) return 'aborted'
     const delivered = 'status' in outcome && outcome.status >= 200 && outcome.status < 300
@@ -175,7 +136,7 @@ export class WebhookDelivery {
       },
       this.#next(delivered, endpoint.mode, attempt),
     )
-    return delivered ? 'delivered' : 'failed'
+    return delivered ? 'succeeded' : 'failed'
   }
 
   /** After attempt number `attempt` (1 is the first send): done, failed, or wait base×2^(attempt−1). */
