@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { positiveAmountMinor } from '../../core/amount.js'
 import type { Clock } from '../../core/clock.js'
-import { invalidField, invalidState, notFound } from '../../core/errors.js'
+import { invalidField } from '../../core/errors.js'
 import { type Principal, requireOwned } from '../../core/principal.js'
 import type { EventsService } from '../../webhooks/events.service.js'
 import type { AccountsStore } from '../accounts/accounts.store.js'
@@ -11,6 +11,7 @@ import type { AchOwner, AchRecipient, RecipientsStore } from '../recipients/reci
 import { newEndToEndId } from './end-to-end-id.js'
 import { internalParty } from './parties.js'
 import { holdOrRejectForFunds } from './hold.js'
+import { requirePayer } from './payer.js'
 import type { AchReceiver, Payment, PaymentsStore } from './payments.store.js'
 
 /** The body of `POST /v1/payments/ach` (https://docs.passportfintech.com/EN/initiate-ach-payment). */
@@ -79,12 +80,7 @@ export class AchPaymentsService {
         es: "El campo 'recipient_id' corresponde a un destinatario BREB: los pagos ACH van a destinatarios ACH (POST /v1/recipients/ach)",
       })
     }
-    const account = requireOwned(principal, 'account', this.accounts.findById(input.account_id))
-    if (account.status !== 'ACTIVE') {
-      throw invalidState({ en: `The account is ${account.status}: only ACTIVE accounts can pay`, es: `La cuenta está ${account.status}: solo pagan las cuentas ACTIVE` })
-    }
-    const customer = this.customers.findById(account.customerId)
-    if (!customer) throw notFound('customer')
+    const { account, customer } = requirePayer(principal, { accounts: this.accounts, customers: this.customers }, input.account_id)
     const now = this.clock.now()
     const at = now.toISOString()
     // Reserved account numbers (fixtures' magic_ach_accounts): rejected at settlement with their code, or held.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { positiveAmountMinor } from '../../core/amount.js'
 import type { Clock } from '../../core/clock.js'
-import { invalidField, invalidState, notFound } from '../../core/errors.js'
+import { invalidField, notFound } from '../../core/errors.js'
 import type { PageRequest } from '../../core/pagination.js'
 import { type Principal, requireOwned } from '../../core/principal.js'
 import type { EventsService } from '../../webhooks/events.service.js'
@@ -14,6 +14,7 @@ import type { Resolution } from '../resolutions/resolutions.store.js'
 import { newEndToEndId } from './end-to-end-id.js'
 import { internalParty } from './parties.js'
 import { holdOrRejectForFunds } from './hold.js'
+import { requirePayer } from './payer.js'
 import type { Payment, PaymentFilters, PaymentsStore, Receiver } from './payments.store.js'
 
 export interface CreatePaymentInput {
@@ -128,12 +129,7 @@ export class PaymentsService {
         es: "El campo 'resolution_id' corresponde a una resolución vencida: resuelva la llave de nuevo",
       })
     }
-    const account = requireOwned(principal, 'account', this.accounts.findById(input.account_id))
-    if (account.status !== 'ACTIVE') {
-      throw invalidState({ en: `The account is ${account.status}: only ACTIVE accounts can pay`, es: `La cuenta está ${account.status}: solo pagan las cuentas ACTIVE` })
-    }
-    const customer = this.customers.findById(account.customerId)
-    if (!customer) throw notFound('customer')
+    const { account, customer } = requirePayer(principal, { accounts: this.accounts, customers: this.customers }, input.account_id)
     const now = this.clock.now()
     const at = now.toISOString()
     const sender = internalParty(account, customer)
