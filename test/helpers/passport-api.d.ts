@@ -885,7 +885,7 @@ export interface paths {
         get: operations["mockExportScenario"];
         /**
          * Apply a scenario: state or reset, seed, fault rules, webhooks, payment-authorization callbacks, clock
-         * @description The parts, in this order, each the body of its own route: `state` (PUT /_mock/state) or else a reset to the fixtures (POST /_mock/reset; `reset: false` skips it), `seed` (POST /_mock/seed), `faults` (POST /_mock/faults each), `webhooks` (POST /_mock/webhooks each), `payment_authorizations` (PUT /_mock/entities/{entity_id}/payment-authorization each), `clock` (`set`, then `frozen`). The whole document is checked first; a 400 names the field (`seed.accounts[0].status`) and changes nothing. `passport-mock serve --scenario FILE` applies the same document, JSON or YAML, at start. Body limit: MOCK_BODY_LIMIT.
+         * @description The parts, in this order, each the body of its own route: `state` (PUT /_mock/state) or else a reset to the fixtures (POST /_mock/reset; `reset: false` skips it), `seed` (POST /_mock/seed), `faults` (POST /_mock/faults each), `webhooks` (POST /_mock/webhooks each), `payment_authorizations` (PUT /_mock/entities/{entity_id}/payment-authorization each), `clock` (`set`, then `frozen`). The whole document is checked first; a 400 names the field (`seed.accounts[0].status`) and changes nothing. `passport-mock serve --scenario FILE` applies the same document, JSON or YAML, at start; sent as YAML (`Content-Type: application/yaml`; JSON is YAML too) a 400 also says the line and column of the field it names. Body limit: MOCK_BODY_LIMIT.
          */
         put: operations["mockApplyScenario"];
         post?: never;
@@ -9476,6 +9476,138 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
+                    /**
+                     * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
+                     * @default true
+                     */
+                    reset?: boolean;
+                    state?: components["schemas"]["MockStateDocument"];
+                    seed?: components["schemas"]["MockSeedDocument"];
+                    /** @description Fault rules (each the body of POST /_mock/faults), added in order */
+                    faults?: components["schemas"]["MockFaultRuleRequest"][];
+                    /** @description Webhook endpoints (each the body of POST /_mock/webhooks), added in order */
+                    webhooks?: components["schemas"]["MockAddWebhookRequest"][];
+                    /** @description Payment-authorization callbacks (PUT /_mock/entities/{entity_id}/payment-authorization) */
+                    payment_authorizations?: {
+                        /**
+                         * Format: uuid
+                         * @description The entity whose inbound payments the callback decides
+                         */
+                        entity_id: string;
+                        /**
+                         * @description The Callback URL: an absolute http or https URL that receives a POST per inbound payment
+                         * @example http://127.0.0.1:3000/passport/authorize
+                         */
+                        url: string;
+                        /** @description The Secret Token: key of the HMAC-SHA256 in X-Passport-Signature, as for webhooks; never shown again */
+                        secret: string;
+                        /**
+                         * @description Auto Approve Error: a callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment; otherwise it is rejected
+                         * @default false
+                         */
+                        auto_approve_error?: boolean;
+                    }[];
+                    /** @description Last: the clock, once everything else is in place */
+                    clock?: {
+                        /**
+                         * Format: date-time
+                         * @description Move the clock to this time (POST /_mock/clock `set`)
+                         * @example 2026-01-15T12:00:00.000Z
+                         */
+                        set?: string;
+                        /** @description true: stop it there; false: let it run */
+                        frozen?: boolean;
+                    };
+                };
+                "application/yaml": {
+                    /**
+                     * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
+                     * @default true
+                     */
+                    reset?: boolean;
+                    state?: components["schemas"]["MockStateDocument"];
+                    seed?: components["schemas"]["MockSeedDocument"];
+                    /** @description Fault rules (each the body of POST /_mock/faults), added in order */
+                    faults?: components["schemas"]["MockFaultRuleRequest"][];
+                    /** @description Webhook endpoints (each the body of POST /_mock/webhooks), added in order */
+                    webhooks?: components["schemas"]["MockAddWebhookRequest"][];
+                    /** @description Payment-authorization callbacks (PUT /_mock/entities/{entity_id}/payment-authorization) */
+                    payment_authorizations?: {
+                        /**
+                         * Format: uuid
+                         * @description The entity whose inbound payments the callback decides
+                         */
+                        entity_id: string;
+                        /**
+                         * @description The Callback URL: an absolute http or https URL that receives a POST per inbound payment
+                         * @example http://127.0.0.1:3000/passport/authorize
+                         */
+                        url: string;
+                        /** @description The Secret Token: key of the HMAC-SHA256 in X-Passport-Signature, as for webhooks; never shown again */
+                        secret: string;
+                        /**
+                         * @description Auto Approve Error: a callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment; otherwise it is rejected
+                         * @default false
+                         */
+                        auto_approve_error?: boolean;
+                    }[];
+                    /** @description Last: the clock, once everything else is in place */
+                    clock?: {
+                        /**
+                         * Format: date-time
+                         * @description Move the clock to this time (POST /_mock/clock `set`)
+                         * @example 2026-01-15T12:00:00.000Z
+                         */
+                        set?: string;
+                        /** @description true: stop it there; false: let it run */
+                        frozen?: boolean;
+                    };
+                };
+                "application/x-yaml": {
+                    /**
+                     * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
+                     * @default true
+                     */
+                    reset?: boolean;
+                    state?: components["schemas"]["MockStateDocument"];
+                    seed?: components["schemas"]["MockSeedDocument"];
+                    /** @description Fault rules (each the body of POST /_mock/faults), added in order */
+                    faults?: components["schemas"]["MockFaultRuleRequest"][];
+                    /** @description Webhook endpoints (each the body of POST /_mock/webhooks), added in order */
+                    webhooks?: components["schemas"]["MockAddWebhookRequest"][];
+                    /** @description Payment-authorization callbacks (PUT /_mock/entities/{entity_id}/payment-authorization) */
+                    payment_authorizations?: {
+                        /**
+                         * Format: uuid
+                         * @description The entity whose inbound payments the callback decides
+                         */
+                        entity_id: string;
+                        /**
+                         * @description The Callback URL: an absolute http or https URL that receives a POST per inbound payment
+                         * @example http://127.0.0.1:3000/passport/authorize
+                         */
+                        url: string;
+                        /** @description The Secret Token: key of the HMAC-SHA256 in X-Passport-Signature, as for webhooks; never shown again */
+                        secret: string;
+                        /**
+                         * @description Auto Approve Error: a callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment; otherwise it is rejected
+                         * @default false
+                         */
+                        auto_approve_error?: boolean;
+                    }[];
+                    /** @description Last: the clock, once everything else is in place */
+                    clock?: {
+                        /**
+                         * Format: date-time
+                         * @description Move the clock to this time (POST /_mock/clock `set`)
+                         * @example 2026-01-15T12:00:00.000Z
+                         */
+                        set?: string;
+                        /** @description true: stop it there; false: let it run */
+                        frozen?: boolean;
+                    };
+                };
+                "text/yaml": {
                     /**
                      * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
                      * @default true
