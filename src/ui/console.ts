@@ -718,7 +718,7 @@ const qrCodesTable = pagedTable<QrCodeView>({
             'qrcode-data-objects',
           ),
           h('h3', {}, 'Payload'),
-          h('pre', {}, q.qr_code_data),
+          h('pre', { tabindex: '0', 'aria-label': 'EMVCo payload' }, q.qr_code_data),
         ),
       ),
     )
@@ -804,7 +804,7 @@ async function refreshRequests(): Promise<void> {
   body.replaceChildren(
     ...res.requests.map((r) => {
       const curl = L.curlCommand(r, location.origin)
-      const curlText = h('pre', { class: 'curl', 'data-testid': 'request-curl' }, curl)
+      const curlText = h('pre', { class: 'curl', 'data-testid': 'request-curl', tabindex: '0', 'aria-label': 'The request as a curl command' }, curl)
       const response = r.response
       const details = h(
         'details',
@@ -818,8 +818,8 @@ async function refreshRequests(): Promise<void> {
             'div',
             { 'data-testid': 'request-request' },
             h('h3', {}, 'Request'),
-            h('pre', {}, `${r.method} ${r.url}\n${L.headerLines(r.request_headers)}`),
-            h('pre', {}, r.request_body_omitted ? '(body over 64 KiB, not kept)' : L.formatBody(r.request_body)),
+            h('pre', { tabindex: '0', 'aria-label': 'Request line and headers' }, `${r.method} ${r.url}\n${L.headerLines(r.request_headers)}`),
+            h('pre', { tabindex: '0', 'aria-label': 'Request body' }, r.request_body_omitted ? '(body over 64 KiB, not kept)' : L.formatBody(r.request_body)),
           ),
           h(
             'div',
@@ -829,8 +829,8 @@ async function refreshRequests(): Promise<void> {
               ? h(
                   'div',
                   {},
-                  h('pre', {}, `${response.status}\n${L.headerLines(response.headers)}`),
-                  h('pre', { 'data-testid': 'response-body' }, `${response.body_truncated ? '(cut at 65,536 characters)\n' : ''}${typeof response.body === 'string' ? response.body : L.formatBody(response.body)}`),
+                  h('pre', { tabindex: '0', 'aria-label': 'Response status and headers' }, `${response.status}\n${L.headerLines(response.headers)}`),
+                  h('pre', { 'data-testid': 'response-body', tabindex: '0', 'aria-label': 'Response body' }, `${response.body_truncated ? '(cut at 65,536 characters)\n' : ''}${typeof response.body === 'string' ? response.body : L.formatBody(response.body)}`),
                 )
               : h('p', { class: 'muted' }, 'Not recorded.'),
           ),
