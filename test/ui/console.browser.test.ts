@@ -585,3 +585,35 @@ t.test('each tab’s main action works at 390×844 and 1280×800, and the API ag
     t.same(pageErrors, [], `${at}: no script error in the page`)
   }
 })
+
+// Text from the API is never rendered as markup (textContent only): markup in every kind of name
+// the new tabs show stays text, and none of it runs.
+t.test('markup in names, aliases, display names and journal bodies is shown as text and never runs', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  const markup = (n: number) => `<img src=x onerror="window.__injected=${n}">`
+  const v1 = { authorization: `Bearer ${await mock.token()}`, 'content-type': 'application/json' }
+  const seeded = await mock.seed({ customers: [{ business_name: markup(1) }] })
+  const customerId = seeded.customers[0]!.id
+  const account = (await mock.seed({ accounts: [{ customer_id: customerId }] })).accounts[0]!.id
+  const key = await fetch(`${mock.url}/v1/keys`, { method: 'POST', headers: v1, body: JSON.stringify({ account_id: account, key: { key_type: 'PHONE', key_value: '3007770001' }, display_name: markup(2) }) })
+  t.equal(key.status, 200, 'a key with markup in its display name')
+  const recipient = await fetch(`${mock.url}/v1/recipients/breb`, { method: 'POST', headers: v1, body: JSON.stringify({ customer_id: customerId, key: { key_type: 'PHONE', key_value: '3007770002' }, alias: markup(3) }) })
+  t.equal(recipient.status, 200, 'a recipient with markup in its alias')
+  const page = await context!.newPage()
+  t.teardown(() => page.close())
+  await page.goto(`${mock.url}/_mock/ui`)
+  for (const [panel, text] of [
+    ['keys', markup(2)],
+    ['recipients', markup(3)],
+    ['recipients', markup(1)],
+    ['requests', '"alias": "<img src=x onerror=\\"window.__injected=3\\">"'],
+  ] as const) {
+    await page.locator(`[data-testid="tab-${panel}"]`).click()
+    if (panel === 'requests') await page.locator('[data-testid="request-row"] summary', { hasText: '/v1/recipients/breb' }).first().click()
+    await page.locator(`#panel-${panel}`, { hasText: text }).waitFor(WAIT)
+    t.pass(`${panel}: ${text} is shown as text`)
+  }
+  t.equal(await page.locator('#panel-keys img, #panel-recipients img, #panel-requests img').count(), 0, 'no element was made from the text')
+  t.equal(await page.evaluate('window.__injected'), undefined, 'no injected handler ran')
+})
