@@ -158,9 +158,9 @@ export interface PaymentFilters {
 /**
  * The console's Find box over every entity's payments (issue 14, GET /_mock/payments?q=): a
  * payment id exactly, or the start of an end-to-end id, of the receiver's key value, or of the
- * number of the mock account that paid or was paid. No index of its own: measured over 100,000
- * payments a search scans them in 25–60 ms (test/control/views-console.test.ts), well under the
- * issue's 200 ms, and three more indexes would slow every payment insert (issue 15's hot path).
+ * number of the mock account that paid or was paid. Each is a range on an index (0012), so a
+ * search over 100,000 payments reads only the rows it finds (a scan took 25–60 ms idle and 400 ms
+ * on a busy machine).
  */
 const SEARCH_CONDITION = `(id = @value
   OR (end_to_end_identification >= @value AND end_to_end_identification < @value || char(1114111))
