@@ -123,6 +123,9 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     // A token the cache remembers may be gone.
     if (pruned && pruned.tokens > 0) stores.tokens.invalidate()
   })
+  const keys = new KeysService(stores.keys, accounts, clock)
+  const tokens = new TokensService(stores.tokens, stores.identity, clock, config.tokenTtlSeconds, compareSecrets)
+  const qrCodes = new QrCodesService(stores.qrCodes, customers, stores.keys, clock)
   return {
     webhooks: new WebhooksService(stores.webhooks, stores.identity, events, clock, targetPolicy),
     webhookDelivery,
@@ -134,11 +137,11 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     clock,
     config,
     stores,
-    tokens: new TokensService(stores.tokens, stores.identity, clock, config.tokenTtlSeconds, compareSecrets),
+    tokens,
     compareSecrets,
     customers,
     accounts,
-    keys: new KeysService(stores.keys, accounts, clock),
+    keys,
     resolutions,
     recipients: new RecipientsService(stores.recipients, customers, resolutions, clock),
     faults,
@@ -148,9 +151,17 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
     achPayments: new AchPaymentsService(db, stores.payments, stores.accounts, stores.customers, stores.recipients, events, clock, config.achSettlementDelayMs),
     settlement,
     inbound: new InboundPayments(db, stores.payments, stores.accounts, stores.customers, stores.keys, events, clock, paymentAuthorization),
-    views: new ViewsService(new ViewsStore(db), stores.accounts, stores.payments, stores.customers),
+    views: new ViewsService(new ViewsStore(db), stores.accounts, stores.payments, stores.customers, {
+      keys: stores.keys,
+      tokens: stores.tokens,
+      recipients: stores.recipients,
+      qrCodes: stores.qrCodes,
+      keysService: keys,
+      tokensService: tokens,
+      qrCodesService: qrCodes,
+    }),
     events,
-    qrCodes: new QrCodesService(stores.qrCodes, customers, stores.keys, clock),
+    qrCodes,
     sweeper,
     realNowMs,
     onReset,

@@ -12,7 +12,22 @@ import {
 } from '../control/payment-authorization/payment-authorization.schemas.js'
 import { InboundPaymentBodySchema, SenderInputSchema } from '../control/simulations/simulations.schemas.js'
 import { ResetBodySchema, SeedDocumentSchema, SeedResultSchema, StateDocumentSchema } from '../control/state/state.schemas.js'
-import { AccountViewListSchema, AccountViewSchema, EntityViewListSchema, EntityViewSchema, PaymentViewListSchema, PaymentViewSchema } from '../control/views/views.schemas.js'
+import {
+  AccountViewListSchema,
+  AccountViewSchema,
+  EntityViewListSchema,
+  EntityViewSchema,
+  KeyViewListSchema,
+  KeyViewSchema,
+  PaymentViewListSchema,
+  PaymentViewSchema,
+  QrCodeViewListSchema,
+  QrCodeViewSchema,
+  RecipientViewListSchema,
+  RecipientViewSchema,
+  TokenViewListSchema,
+  TokenViewSchema,
+} from '../control/views/views.schemas.js'
 import { AddWebhookBodySchema, DeliveryListSchema, DeliverySchema, WebhookEndpointListSchema, WebhookEndpointSchema } from '../control/webhooks/webhooks.schemas.js'
 import { AccountListSchema, AccountSchema, LinkAccountBodySchema } from '../resources/accounts/accounts.schemas.js'
 import { CustomerListSchema, CustomerSchema, LinkBusinessBodySchema, UpdateCustomerBodySchema } from '../resources/customers/customers.schemas.js'
@@ -163,8 +178,16 @@ export const OPENAPI_COMPONENTS: readonly Component[] = [
   c('MockEntityList', EntityViewListSchema, 'A page of entities'),
   c('MockAccount', AccountViewSchema, 'An account of any entity: the /v1 account plus entity_id'),
   c('MockAccountList', AccountViewListSchema, 'A page of every entity’s accounts'),
-  c('MockPayment', PaymentViewSchema, 'A payment of any entity: the /v1 payment plus entity_id'),
+  c('MockPayment', PaymentViewSchema, 'A payment of any entity: the /v1 payment plus entity_id, the account’s number and its customer’s name'),
   c('MockPaymentList', PaymentViewListSchema, 'A page of every entity’s payments'),
+  c('MockKey', KeyViewSchema, 'A Bre-B key of any entity: the /v1 key plus its owners and their names'),
+  c('MockKeyList', KeyViewListSchema, 'A page of every entity’s keys'),
+  c('MockToken', TokenViewSchema, 'An access token of any entity: its state and a hash prefix, never the token'),
+  c('MockTokenList', TokenViewListSchema, 'A page of every entity’s tokens'),
+  c('MockRecipient', RecipientViewSchema, 'A recipient of any entity: the /v1 recipient plus entity_id and the customer’s name'),
+  c('MockRecipientList', RecipientViewListSchema, 'A page of every entity’s recipients'),
+  c('MockQrCode', QrCodeViewSchema, 'A QR code of any entity: the /v1 QR code plus its payload decoded'),
+  c('MockQrCodeList', QrCodeViewListSchema, 'A page of every entity’s QR codes'),
   c('MockInboundPaymentSender', SenderInputSchema, 'Who paid, as far as the test says; the rest is generated'),
   c('MockInboundPaymentRequest', InboundPaymentBodySchema, 'A Bre-B payment from an outside bank to receive'),
 ]

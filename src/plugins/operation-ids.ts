@@ -83,5 +83,13 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /_mock/accounts': 'mockListAccounts',
   'GET /_mock/customers': 'mockListCustomers',
   'GET /_mock/payments': 'mockListPayments',
+  'GET /_mock/keys': 'mockListKeys',
+  'PATCH /_mock/keys/{key_id}/suspend': 'mockSuspendKey',
+  'PATCH /_mock/keys/{key_id}/activate': 'mockActivateKey',
+  'DELETE /_mock/keys/{key_id}': 'mockDeleteKey',
+  'GET /_mock/tokens': 'mockListTokens',
+  'DELETE /_mock/tokens/{token_id}': 'mockRevokeToken',
+  'GET /_mock/recipients': 'mockListRecipients',
+  'GET /_mock/qrcodes': 'mockListQrCodes',
   'POST /_mock/simulations/inbound-payment': 'mockSimulateInboundPayment',
 }

@@ -10,7 +10,7 @@ const POLL_MS = 1000
 /** Rows per page of the accounts and payments tables (the views' maximum is 100). */
 const PAGE_SIZE = 50
 
-type Panel = 'accounts' | 'customers' | 'payments' | 'requests' | 'faults' | 'webhooks'
+type Panel = 'accounts' | 'customers' | 'keys' | 'payments' | 'recipients' | 'qrcodes' | 'tokens' | 'requests' | 'faults' | 'webhooks'
 
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
@@ -137,10 +137,12 @@ class TokenPending extends Error {}
 
 let adminToken: string | null = sessionStorage.getItem(L.ADMIN_TOKEN_STORAGE_KEY)
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** A call to the mock; `body` goes as JSON, or as it stands with `contentType` (a scenario file's text). */
+async function api<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
   const headers: Record<string, string> = { ...L.adminHeaders(adminToken), accept: 'application/json' }
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body), cache: 'no-store' })
+  if (body !== undefined) headers['content-type'] = contentType ?? 'application/json'
+  const sent = body === undefined ? null : contentType === undefined ? JSON.stringify(body) : String(body)
+  const res = await fetch(path, { method, headers, body: sent, cache: 'no-store' })
   const text = await res.text()
   let parsed: unknown = null
   if (text !== '') {
@@ -209,7 +211,9 @@ async function loadEntities(): Promise<void> {
   entities = res.entities
   refreshesSinceEntities = 0
   replaceOptions(byId<HTMLSelectElement>('accounts-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
-  replaceOptions(byId<HTMLSelectElement>('customers-entity'), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
+  for (const id of ['customers-entity', 'keys-entity', 'recipients-entity', 'qrcodes-entity', 'tokens-entity']) {
+    replaceOptions(byId<HTMLSelectElement>(id), [['', 'every entity'], ...entities.map((e): [string, string] => [e.id, e.name])])
+  }
   replaceOptions(byId<HTMLSelectElement>('authorization-entity'), entities.map((e): [string, string] => [e.id, e.name]))
   await loadCustomers()
 }
@@ -417,7 +421,12 @@ const paymentStatuses = new Map<string, string>()
 async function refreshPayments(): Promise<void> {
   if (entities.length === 0) await loadEntities()
   const query = L.listQuery(
-    { status: byId<HTMLSelectElement>('payments-status').value, direction: byId<HTMLSelectElement>('payments-direction').value, type: byId<HTMLSelectElement>('payments-type').value },
+    {
+      status: byId<HTMLSelectElement>('payments-status').value,
+      direction: byId<HTMLSelectElement>('payments-direction').value,
+      type: byId<HTMLSelectElement>('payments-type').value,
+      q: L.accountSearch(byId<HTMLInputElement>('payments-text').value),
+    },
     paymentsPage,
     PAGE_SIZE,
   )
@@ -431,7 +440,7 @@ async function refreshPayments(): Promise<void> {
   })
   const body = byId('payments-body')
   if (res.payments.length === 0) {
-    body.replaceChildren(emptyRow(9, 'No payments yet: make one through /v1, or simulate an inbound one above.'))
+    body.replaceChildren(emptyRow(9, byId<HTMLInputElement>('payments-text').value.trim() ? 'No payments match.' : 'No payments yet: make one through /v1, or simulate an inbound one above.'))
     return
   }
   body.replaceChildren(
@@ -456,7 +465,16 @@ async function refreshPayments(): Promise<void> {
         h('td', {}, idCell(p.id)),
         h('td', { 'data-testid': 'payment-type' }, p.type ?? ''),
         h('td', {}, p.direction),
-        h('td', {}, h('span', { class: 'id' }, p.account_id), h('br'), h('span', { class: 'muted' }, entityName(p.entity_id))),
+        h(
+          'td',
+          { 'data-testid': 'payment-account' },
+          p.account_number ?? '',
+          p.customer_name ? ` · ${p.customer_name}` : '',
+          h('br'),
+          h('span', { class: 'id muted' }, p.account_id),
+          h('br'),
+          h('span', { class: 'muted' }, entityName(p.entity_id)),
+        ),
         h('td', {}, L.receiverLabel(p)),
         h('td', { class: 'num', 'data-testid': 'payment-amount' }, L.formatMoney(p.amount)),
         h('td', {}, badge(p.status, 'payment-status')),
@@ -480,20 +498,287 @@ function setUpPayments(): void {
       void refreshNow()
     })
   }
+  byId('payments-text').addEventListener('input', () => {
+    paymentsPage = 1
+    void refreshNow()
+  })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Keys, recipients, QR codes and tokens (issue 14): paged /_mock views of every entity's rows
+
+interface PageInfo {
+  total_elements: number
+  total_pages: number
+}
+
+/**
+ * A paged table over one `/_mock` view: the filters' values go to the server, the page and the
+ * last drawn answer are kept here (a poll that brings the same rows redraws nothing).
+ */
+function pagedTable<T>(spec: {
+  path: string
+  collection: string
+  pager: string
+  body: string
+  columns: number
+  filters: () => Record<string, string>
+  /** Inputs and selects that change the filters: page 1 again, and refresh. */
+  inputs: string[]
+  empty: (filtered: boolean) => string
+  row: (item: T) => HTMLElement
+}): { refresh: () => Promise<void>; forget: () => void; reset: () => void } {
+  let page = 1
+  let signature = ''
+  for (const id of spec.inputs) {
+    byId(id).addEventListener(byId(id).tagName === 'SELECT' ? 'change' : 'input', () => {
+      page = 1
+      void refreshNow()
+    })
+  }
+  return {
+    async refresh() {
+      if (entities.length === 0 || ++refreshesSinceEntities >= 10) await loadEntities()
+      const filters = spec.filters()
+      const res = await api<Record<string, unknown> & { pagination_info: PageInfo }>('GET', `${spec.path}?${L.listQuery(filters, page, PAGE_SIZE)}`)
+      const rows = res[spec.collection] as T[]
+      const next = JSON.stringify([rows, res.pagination_info.total_elements, page, entities.length])
+      if (next === signature) return
+      signature = next
+      renderPager(spec.pager, page, res.pagination_info, (to) => {
+        page = to
+      })
+      const body = byId(spec.body)
+      body.replaceChildren(...(rows.length === 0 ? [emptyRow(spec.columns, spec.empty(Object.values(filters).some((v) => v !== '')))] : rows.map(spec.row)))
+    },
+    forget() {
+      signature = ''
+    },
+    reset() {
+      page = 1
+      signature = ''
+    },
+  }
+}
+
+/** A customer's name above its id (issue 14: names beside ids). */
+function customerCell(name: string | null | undefined, id: string, testid = 'customer'): HTMLElement {
+  return h('td', { 'data-testid': testid }, name ?? '', name ? h('br') : null, h('span', { class: 'id muted' }, id))
+}
+
+interface KeyView {
+  id: string
+  entity_id: string
+  customer_id: string
+  customer_name: string | null
+  account_id: string
+  account_number: string | null
+  status: string
+  key: { key_type: string; key_value: string }
+  display_name?: string
+  updated_at: string
+}
+
+const KEY_ACTION_LABELS = { suspend: 'Suspend', activate: 'Activate', delete: 'Delete' } as const
+
+const keysTable = pagedTable<KeyView>({
+  path: '/_mock/keys',
+  collection: 'keys',
+  pager: 'keys-pager',
+  body: 'keys-body',
+  columns: 8,
+  inputs: ['keys-entity', 'keys-status', 'keys-text'],
+  filters: () => ({ entity_id: byId<HTMLSelectElement>('keys-entity').value, status: byId<HTMLSelectElement>('keys-status').value, q: L.accountSearch(byId<HTMLInputElement>('keys-text').value) }),
+  empty: (filtered) => (filtered ? 'No keys match.' : 'No Bre-B keys yet: register one with POST /v1/keys, or seed an account with a key.'),
+  row: (k) =>
+    h(
+      'tr',
+      { 'data-testid': 'key-row', 'data-id': k.id },
+      h('td', { 'data-testid': 'key-value' }, `${k.key.key_type} ${k.key.key_value}`, k.display_name ? h('br') : null, k.display_name ? h('span', { class: 'muted' }, k.display_name) : null),
+      h('td', {}, idCell(k.id)),
+      h('td', {}, entityName(k.entity_id)),
+      customerCell(k.customer_name, k.customer_id, 'key-customer'),
+      h('td', {}, k.account_number ?? '', h('br'), h('span', { class: 'id muted' }, k.account_id)),
+      h('td', {}, badge(k.status, 'key-status')),
+      h('td', {}, k.updated_at),
+      h(
+        'td',
+        {},
+        ...L.keyActions(k.status).map((action) =>
+          button(KEY_ACTION_LABELS[action], `key-${action}`, async () => {
+            if (action === 'delete') {
+              await api('DELETE', `/_mock/keys/${encodeURIComponent(k.id)}`)
+              say(`Deleted key ${k.key.key_value}: the value can be registered again.`)
+            } else {
+              const changed = await api<KeyView>('PATCH', `/_mock/keys/${encodeURIComponent(k.id)}/${action}`)
+              say(`Key ${changed.key.key_value} is ${changed.status}.`)
+            }
+          }),
+        ),
+      ),
+    ),
+})
+
+interface RecipientView {
+  id: string
+  entity_id: string
+  customer_id: string
+  customer_name: string | null
+  type: string
+  alias?: string
+  key?: { key_type: string; key_value: string }
+  owner?: { name?: string; business_name?: string; identification_type?: string; identification_number?: string }
+  account?: { account_type: string; account_number: string; bank_name: string }
+  created_at: string
+}
+
+const recipientsTable = pagedTable<RecipientView>({
+  path: '/_mock/recipients',
+  collection: 'recipients',
+  pager: 'recipients-pager',
+  body: 'recipients-body',
+  columns: 7,
+  inputs: ['recipients-entity', 'recipients-type'],
+  filters: () => ({ entity_id: byId<HTMLSelectElement>('recipients-entity').value, type: byId<HTMLSelectElement>('recipients-type').value }),
+  empty: (filtered) => (filtered ? 'No recipients match.' : 'No recipients yet: save one with POST /v1/recipients/breb or /ach.'),
+  row: (r) =>
+    h(
+      'tr',
+      { 'data-testid': 'recipient-row', 'data-id': r.id },
+      h('td', {}, r.created_at),
+      h('td', {}, idCell(r.id)),
+      h('td', { 'data-testid': 'recipient-type' }, r.type),
+      h('td', {}, r.alias ?? ''),
+      customerCell(r.customer_name, r.customer_id, 'recipient-customer'),
+      h('td', {}, entityName(r.entity_id)),
+      h(
+        'td',
+        { 'data-testid': 'recipient-pays' },
+        r.key
+          ? `${r.key.key_type} ${r.key.key_value}`
+          : `${r.account?.bank_name ?? ''} ${r.account?.account_type ?? ''} ${r.account?.account_number ?? ''}`.trim(),
+        r.owner ? h('br') : null,
+        r.owner ? h('span', { class: 'muted' }, `${r.owner.name ?? r.owner.business_name ?? ''} ${r.owner.identification_type ?? ''} ${r.owner.identification_number ?? ''}`.trim()) : null,
+      ),
+    ),
+})
+
+interface QrCodeView {
+  id: string
+  entity_id: string
+  customer_id: string
+  customer_name: string | null
+  key: { key_type: string; key_value: string }
+  type: string
+  channel: string
+  amount?: L.Money
+  qr_code_reference: string
+  qr_code_data: string
+  qr_code_image: string
+  decoded: unknown
+  data_objects: { id: string; value: string }[]
+  created_at: string
+}
+
+/** A definition list of label/value pairs (text only). */
+function fieldList(rows: [string, string][], testid: string): HTMLElement {
+  return h('dl', { class: 'fields', 'data-testid': testid }, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]))
+}
+
+const qrCodesTable = pagedTable<QrCodeView>({
+  path: '/_mock/qrcodes',
+  collection: 'qr_codes',
+  pager: 'qrcodes-pager',
+  body: 'qrcodes-body',
+  columns: 6,
+  inputs: ['qrcodes-entity', 'qrcodes-type'],
+  filters: () => ({ entity_id: byId<HTMLSelectElement>('qrcodes-entity').value, type: byId<HTMLSelectElement>('qrcodes-type').value }),
+  empty: (filtered) => (filtered ? 'No QR codes match.' : 'No QR codes yet: create one with POST /v1/qrcodes.'),
+  row: (q) => {
+    const src = L.pngDataUrl(q.qr_code_image)
+    return h(
+      'tr',
+      { 'data-testid': 'qrcode-row', 'data-id': q.id },
+      h('td', {}, src ? h('img', { src, alt: `QR code ${q.qr_code_reference} for ${q.key.key_value}`, width: '132', height: '132', class: 'qr', 'data-testid': 'qrcode-image' }) : '(no image)'),
+      h('td', {}, idCell(q.id), h('br'), `${q.type} · ${q.channel} · ${q.qr_code_reference}`, h('br'), h('span', { class: 'muted' }, `${entityName(q.entity_id)} · ${q.created_at}`)),
+      customerCell(q.customer_name, q.customer_id, 'qrcode-customer'),
+      h('td', {}, `${q.key.key_type} ${q.key.key_value}`),
+      h('td', { class: 'num' }, q.amount ? L.formatMoney(q.amount) : 'payer enters it'),
+      h(
+        'td',
+        {},
+        h(
+          'details',
+          { 'data-testid': 'qrcode-payload' },
+          h('summary', {}, 'Decoded fields'),
+          q.decoded ? fieldList(L.decodedFields(q.decoded), 'qrcode-fields') : h('p', { class: 'error' }, 'The payload does not decode.'),
+          h('h3', {}, 'EMVCo data objects'),
+          fieldList(
+            q.data_objects.map((o): [string, string] => [`${o.id} ${L.emvTagName(o.id)}`, o.value]),
+            'qrcode-data-objects',
+          ),
+          h('h3', {}, 'Payload'),
+          h('pre', { tabindex: '0', 'aria-label': 'EMVCo payload' }, q.qr_code_data),
+        ),
+      ),
+    )
+  },
+})
+
+interface TokenView {
+  token_id: string
+  entity_id: string
+  client_id: string
+  token_hash_prefix: string
+  status: string
+  expires_in: number
+  expires_at: string
+  revoked_at: string | null
+  created_at: string
+}
+
+const tokensTable = pagedTable<TokenView>({
+  path: '/_mock/tokens',
+  collection: 'tokens',
+  pager: 'tokens-pager',
+  body: 'tokens-body',
+  columns: 8,
+  inputs: ['tokens-entity'],
+  filters: () => ({ entity_id: byId<HTMLSelectElement>('tokens-entity').value }),
+  empty: (filtered) => (filtered ? 'No tokens match.' : 'No tokens yet: POST /v1/iam/oauth/tokens issues one.'),
+  row: (tk) =>
+    h(
+      'tr',
+      { 'data-testid': 'token-row', 'data-id': tk.token_id },
+      h('td', {}, tk.created_at),
+      h('td', {}, idCell(tk.token_id)),
+      h('td', {}, h('code', { title: 'The first 12 hex digits of the SHA-256 of the token' }, `${tk.token_hash_prefix}…`)),
+      h('td', {}, tk.client_id),
+      h('td', {}, entityName(tk.entity_id)),
+      h('td', {}, badge(tk.status, 'token-status')),
+      h('td', {}, L.tokenExpiry(tk)),
+      h(
+        'td',
+        {},
+        L.canRevoke(tk.status)
+          ? button('Revoke', 'token-revoke', async () => {
+              const revoked = await api<TokenView>('DELETE', `/_mock/tokens/${encodeURIComponent(tk.token_id)}`)
+              say(`Revoked token ${revoked.token_id}: /v1 now answers it 401 token_revoked.`)
+            })
+          : '',
+      ),
+    ),
+})
 
 // ---------------------------------------------------------------------------------------------
 // Requests (the journal)
 
-interface JournalEntry {
+interface JournalEntry extends L.JournalRequest {
   trace_id: string
-  method: string
-  url: string
   status: number
   duration_ms: number
   at: string
-  request_body: unknown
-  request_body_omitted?: boolean
+  response?: { status: number; headers: Record<string, string | string[]>; body: unknown; body_truncated?: boolean }
 }
 
 const openBodies = new Set<string>()
@@ -518,12 +803,48 @@ async function refreshRequests(): Promise<void> {
   }
   body.replaceChildren(
     ...res.requests.map((r) => {
+      const curl = L.curlCommand(r, location.origin)
+      const curlText = h('pre', { class: 'curl', 'data-testid': 'request-curl', tabindex: '0', 'aria-label': 'The request as a curl command' }, curl)
+      const response = r.response
       const details = h(
         'details',
         { 'data-trace': r.trace_id },
         h('summary', {}, r.url),
         h('div', { class: 'muted' }, `trace_id ${r.trace_id}`),
-        h('pre', {}, r.request_body_omitted ? '(body over 64 KiB, not kept)' : L.formatBody(r.request_body)),
+        h(
+          'div',
+          { class: 'exchange' },
+          h(
+            'div',
+            { 'data-testid': 'request-request' },
+            h('h3', {}, 'Request'),
+            h('pre', { tabindex: '0', 'aria-label': 'Request line and headers' }, `${r.method} ${r.url}\n${L.headerLines(r.request_headers)}`),
+            h('pre', { tabindex: '0', 'aria-label': 'Request body' }, r.request_body_omitted ? '(body over 64 KiB, not kept)' : L.formatBody(r.request_body)),
+          ),
+          h(
+            'div',
+            { 'data-testid': 'request-response' },
+            h('h3', {}, 'Response'),
+            response
+              ? h(
+                  'div',
+                  {},
+                  h('pre', { tabindex: '0', 'aria-label': 'Response status and headers' }, `${response.status}\n${L.headerLines(response.headers)}`),
+                  h('pre', { 'data-testid': 'response-body', tabindex: '0', 'aria-label': 'Response body' }, `${response.body_truncated ? '(cut at 65,536 characters)\n' : ''}${typeof response.body === 'string' ? response.body : L.formatBody(response.body)}`),
+                )
+              : h('p', { class: 'muted' }, 'Not recorded.'),
+          ),
+        ),
+        h(
+          'div',
+          { class: 'curl-box' },
+          h('strong', {}, 'As curl'),
+          ' (secrets as the journal keeps them: ',
+          h('code', {}, '[REDACTED]'),
+          '; put your token back before running it) ',
+          button('Copy as curl', 'request-copy-curl', () => copyText(curl, curlText)),
+          curlText,
+        ),
       )
       if (openBodies.has(r.trace_id)) details.setAttribute('open', '')
       return h(
@@ -687,6 +1008,27 @@ function setUpState(): void {
       say(`Loaded the state from ${chosen.name}.`)
     }, file),
   )
+  // A scenario file, JSON or YAML, sent as its text (JSON is YAML too): the server parses it as
+  // `--scenario FILE` does, so a 400 says the line and column of the field it names.
+  const scenario = byId<HTMLInputElement>('scenario-import')
+  scenario.addEventListener('change', () =>
+    void run(async () => {
+      const chosen = scenario.files?.[0]
+      if (!chosen) return
+      const text = await chosen.text()
+      scenario.value = ''
+      try {
+        await api('PUT', '/_mock/scenario', text, 'application/yaml')
+      } catch (error) {
+        if (error instanceof ApiError) throw new Error(`${chosen.name}: ${error.message}`)
+        throw error
+      }
+      refreshesSinceEntities = 10
+      accountsPage = paymentsPage = 1
+      for (const table of [keysTable, recipientsTable, qrCodesTable, tokensTable]) table.reset()
+      say(`Applied the scenario ${chosen.name}.`)
+    }, scenario),
+  )
   const reset = byId('state-reset')
   const confirm = byId('state-reset-confirm')
   reset.addEventListener('click', () => {
@@ -704,6 +1046,7 @@ function setUpState(): void {
       await api('POST', '/_mock/reset', {})
       refreshesSinceEntities = 10
       accountsPage = paymentsPage = 1
+      for (const table of [keysTable, recipientsTable, qrCodesTable, tokensTable]) table.reset()
       say('Back to the fixtures.')
     }, yes),
   )
@@ -799,6 +1142,8 @@ async function refreshWebhooks(): Promise<void> {
             h(
               'td',
               {},
+              button('Edit', 'authorization-edit', () => editAuthorization(a)),
+              ' ',
               button('Turn off', 'authorization-remove', async () => {
                 await api('DELETE', `/_mock/entities/${encodeURIComponent(a.entity_id)}/payment-authorization`)
                 say(`Payment authorization is off for ${entityName(a.entity_id)}.`)
@@ -825,6 +1170,23 @@ async function refreshWebhooks(): Promise<void> {
           )
         })),
   )
+}
+
+/**
+ * Fills the callback form with an entity's setting (issue 14: the payment-authorization settings
+ * editable in the console). The secret is never answered by the API, so it is asked again.
+ */
+function editAuthorization(a: PaymentAuthorization): void {
+  const form = byId<HTMLFormElement>('authorization-form')
+  const details = form.closest('details')
+  if (details) details.open = true
+  byId<HTMLSelectElement>('authorization-entity').value = a.entity_id
+  form.querySelector<HTMLInputElement>('input[name="url"]')!.value = a.url
+  form.querySelector<HTMLInputElement>('input[name="auto_approve_error"]')!.checked = a.auto_approve_error
+  const secret = form.querySelector<HTMLInputElement>('input[name="secret"]')!
+  secret.value = ''
+  secret.focus()
+  say(`Editing ${entityName(a.entity_id)}'s callback: type its secret token again (the API never shows it) and Save.`)
 }
 
 function setUpWebhooks(): void {
@@ -876,7 +1238,11 @@ function labelCellsOnRedraw(): void {
 const refreshers: Record<Panel, () => Promise<void>> = {
   accounts: refreshAccounts,
   customers: refreshCustomers,
+  keys: () => keysTable.refresh(),
   payments: refreshPayments,
+  recipients: () => recipientsTable.refresh(),
+  qrcodes: () => qrCodesTable.refresh(),
+  tokens: () => tokensTable.refresh(),
   requests: refreshRequests,
   faults: refreshFaults,
   webhooks: refreshWebhooks,
@@ -919,6 +1285,7 @@ function show(panel: Panel): void {
   }
   // A panel shown again redraws from fresh data.
   lastAccountsSignature = lastCustomersSignature = lastPaymentsSignature = lastRequestsSignature = lastFaultsSignature = lastWebhooksSignature = ''
+  for (const table of [keysTable, recipientsTable, qrCodesTable, tokensTable]) table.forget()
   if (location.hash !== `#${panel}`) history.replaceState(null, '', `#${panel}`)
   void refreshNow()
 }

@@ -319,6 +319,9 @@ export interface PaymentView {
   account_id: string
   amount: Money
   entity_id: string
+  /** The mock account's number and its customer's name (GET /_mock/payments adds them; issue 14). */
+  account_number?: string | null
+  customer_name?: string | null
   receiver?: { key?: { key_type?: string; key_value?: string }; account?: { account_number?: string; bank_name?: string } }
   error?: { error_code: string; error_description: string }
   created_at: string
@@ -578,4 +581,146 @@ export function clockSetValue(text: string): { value: string } | { error: string
   const at = new Date(local)
   if (Number.isNaN(at.getTime())) return { error: `Set to: "${value}" is not a real date` }
   return { value: at.toISOString() }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and tokens (issue 14)
+
+/** What the console offers on a key: the state change the API allows from its status, and delete (allowed from either). */
+export function keyActions(status: string): ('suspend' | 'activate' | 'delete')[] {
+  if (status === 'ACTIVE') return ['suspend', 'delete']
+  if (status === 'SUSPENDED') return ['activate', 'delete']
+  return ['delete']
+}
+
+/** Whether a token can still be revoked: the API revokes an ACTIVE or EXPIRED token; a revoked one is 404 (Contract 2). */
+export function canRevoke(status: string): boolean {
+  return status === 'ACTIVE' || status === 'EXPIRED'
+}
+
+/** A token's lifetime in a cell: `in 23 h 59 min`, `in 45 s`, or when it ended. */
+export function tokenExpiry(t: { status: string; expires_in: number; expires_at: string; revoked_at?: string | null }): string {
+  if (t.status === 'REVOKED') return `revoked ${t.revoked_at ?? ''}`.trim()
+  if (t.status === 'EXPIRED') return `expired ${t.expires_at}`
+  const s = Math.max(0, Math.floor(t.expires_in))
+  if (s < 60) return `in ${s} s`
+  const h = Math.floor(s / 3600)
+  const min = Math.floor((s % 3600) / 60)
+  return h > 0 ? `in ${h} h ${min} min` : `in ${min} min`
+}
+
+// ---------------------------------------------------------------------------------------------
+// QR codes (issue 14): the payload is decoded by the server (core/emvco.ts, the decoder of
+// POST /v1/qrcodes/decode); the page only lays out what it answers.
+
+/**
+ * The names of EMVCo's top-level data object ids (EMV QR Code Specification for Payment Systems,
+ * Merchant-Presented Mode: 02–51 merchant account information, 65–79 reserved, 80–99
+ * unreserved templates), so a data object reads as more than a number.
+ */
+export function emvTagName(id: string): string {
+  const n = Number(id)
+  const names: Record<string, string> = {
+    '00': 'Payload format indicator',
+    '01': 'Point of initiation (11 static, 12 dynamic)',
+    '52': 'Merchant category code',
+    '53': 'Currency (170: COP)',
+    '54': 'Amount',
+    '55': 'Tip or convenience indicator',
+    '56': 'Convenience fee (fixed)',
+    '57': 'Convenience fee (percentage)',
+    '58': 'Country',
+    '59': 'Merchant name',
+    '60': 'Merchant city',
+    '61': 'Postal code',
+    '62': 'Additional data',
+    '63': 'CRC',
+    '64': 'Merchant information, another language',
+  }
+  const name = names[id]
+  if (name) return name
+  if (n >= 2 && n <= 51) return 'Merchant account information'
+  if (n >= 65 && n <= 79) return 'Reserved for future use'
+  if (n >= 80 && n <= 99) return 'Unreserved template'
+  return 'Unknown'
+}
+
+/**
+ * A decoded payload as label/value rows, nested objects flattened with dots
+ * (`merchant.merchant_name`), money as the API writes it (`14907 COP`); `qr_code_data` is left
+ * out (the payload is shown whole beside it).
+ */
+export function decodedFields(decoded: unknown, prefix = ''): [string, string][] {
+  if (typeof decoded !== 'object' || decoded === null) return []
+  const rows: [string, string][] = []
+  for (const [name, value] of Object.entries(decoded as Record<string, unknown>)) {
+    if (name === 'qr_code_data') continue
+    const label = prefix ? `${prefix}.${name}` : name
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const money = value as { value?: unknown; currency?: unknown }
+      if (typeof money.value === 'string' && typeof money.currency === 'string' && Object.keys(value).length === 2) rows.push([label, formatMoney(money as Money)])
+      else rows.push(...decodedFields(value, label))
+    } else {
+      rows.push([label, Array.isArray(value) ? value.join(', ') : String(value)])
+    }
+  }
+  return rows
+}
+
+/** The `src` of an `<img>` for the API's plain-base64 PNG; undefined when it is not base64 (nothing is drawn then). */
+export function pngDataUrl(base64: string | null | undefined): string | undefined {
+  if (typeof base64 !== 'string' || base64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined
+  return `data:image/png;base64,${base64}`
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journal's "copy as curl" (issue 14)
+
+/** One shell word, single-quoted (POSIX sh: a quote inside becomes '\''). */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+/** Headers curl sets itself, or that only describe one connection: left out of the command. */
+const CURL_SKIPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'transfer-encoding', 'keep-alive'])
+
+export interface JournalRequest {
+  method: string
+  url: string
+  request_headers?: Record<string, string | string[]>
+  request_body: unknown
+  request_body_omitted?: boolean
+}
+
+/**
+ * A journal entry's request as a curl command against `origin` (the mock the page came from).
+ * Headers and body are as the journal stored them: secrets stay `[REDACTED]`, so the command
+ * must be given a real token before it runs. A form body (the token route) goes out as a form.
+ */
+export function curlCommand(entry: JournalRequest, origin: string): string {
+  const parts = ['curl', '-X', entry.method, shellQuote(`${origin}${entry.url}`)]
+  const headers = entry.request_headers ?? {}
+  for (const [name, value] of Object.entries(headers)) {
+    // sec-fetch-* describe the browser's context of one request, not the request.
+    if (CURL_SKIPPED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('sec-')) continue
+    for (const one of Array.isArray(value) ? value : [value]) parts.push('-H', shellQuote(`${name}: ${one}`))
+  }
+  if (entry.request_body_omitted) {
+    parts.push('--data-binary', shellQuote('(body over 64 KiB: not kept by the journal)'))
+  } else if (entry.request_body !== null && entry.request_body !== undefined) {
+    const type = String(Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '')
+    const body =
+      type.startsWith('application/x-www-form-urlencoded') && typeof entry.request_body === 'object'
+        ? new URLSearchParams(Object.entries(entry.request_body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString()
+        : JSON.stringify(entry.request_body)
+    parts.push('--data-raw', shellQuote(body))
+  }
+  return parts.join(' ')
+}
+
+/** A response's headers as lines, `name: value`, in the order they were kept. */
+export function headerLines(headers: Record<string, string | string[]> | undefined): string {
+  return Object.entries(headers ?? {})
+    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((one) => `${name}: ${one}`))
+    .join('\n')
 }

@@ -109,7 +109,8 @@ t.test('names every component and every operation in openapi-typescript’s outp
     t.match(source, `operations["${id}"]`, `a path refers to operations.${id}`)
   }
   t.match(source, /error_code|components\["schemas"\]\["Error"\]/, 'error responses are the Error type')
-  t.ok(source.split('\n').length < 10_000, `the output is a readable size (${source.split('\n').length} lines; it was 15,000+ without names)`)
+  // 9,904 lines before issue 14's eight console routes (about 170 lines each: paging parameters and error answers).
+  t.ok(source.split('\n').length < 12_000, `the output is a readable size (${source.split('\n').length} lines; it was 15,000+ without names)`)
   t.equal(readFileSync(TYPES_FILE, 'utf8'), source, 'test/helpers/passport-api.d.ts is current (UPDATE_OPENAPI_TYPES=1 regenerates it)')
 })
 

@@ -109,6 +109,33 @@ t.test('a bad scenario is 400 naming the field within the scenario, and changes 
   t.ok(Math.abs(Date.parse((await app.inject({ url: '/_mock/clock' })).json().now) - Date.parse(clockBefore.now)) < 60_000, 'the clock is where it was')
 })
 
+// Issue 14: the QA console loads a scenario file and sends its text as YAML (JSON is YAML too).
+t.test('PUT /_mock/scenario takes YAML text; a 400 says the line and column of the field or of the syntax error', async (t) => {
+  const { app } = await buildTestApp(t)
+  const yaml = (text: string, type = 'application/yaml') => app.inject({ method: 'PUT', url: '/_mock/scenario', headers: { 'content-type': type }, payload: text })
+  const applied = await yaml(`seed:\n  accounts:\n    - id: ${ACCOUNT_ID}\n      status: BLOCKED\n      available_balance: "500.25"\nclock:\n  set: 2030-05-01T08:00:00.000Z\n  frozen: true\n`)
+  t.equal(applied.statusCode, 200, applied.body)
+  await expectMatchesSpec(t, app, applied)
+  t.match((await app.inject({ url: `/v1/accounts/${ACCOUNT_ID}`, headers: await bearer(app) })).json(), { status: 'BLOCKED', available_balance: { value: '500.25' } })
+  t.equal((await app.inject({ url: '/_mock/clock' })).json().now, '2030-05-01T08:00:00.000Z')
+
+  const json = await yaml(JSON.stringify({ reset: false, faults: [{ path: '/v1/keys', status: 503 }] }, null, 2), 'text/yaml')
+  t.equal(json.statusCode, 200, 'JSON text sent as YAML applies too')
+  const before = await stateOf(app)
+
+  const badField = await yaml('reset: false\nseed:\n  accounts:\n    - status: ASLEEP\n')
+  expectError(t, badField, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', /^line 4, column 15: Field 'seed\.accounts\[0\]\.status' must be one of/, '_mock')
+  await expectMatchesSpec(t, app, badField)
+  const badJson = await yaml('{\n  "reset": false,\n  "colour": "blue"\n}', 'application/x-yaml')
+  expectError(t, badJson, 400, 'invalid_parameter_value', 'INVALID_ARGUMENT', "line 3, column 13: Field 'colour' is not allowed", '_mock')
+  const badSyntax = await yaml('seed:\n  accounts: [\n')
+  expectError(t, badSyntax, 400, 'invalid_json', 'INVALID_ARGUMENT', /^The scenario is not valid YAML or JSON: line \d+, column \d+: /, '_mock')
+  await expectMatchesSpec(t, app, badSyntax)
+  t.equal(await stateOf(app), before, 'nothing stored changed')
+  const other = await app.inject({ method: 'PUT', url: '/_mock/state', headers: { 'content-type': 'application/yaml' }, payload: 'reset: true' })
+  t.equal(other.statusCode, 415, 'other routes still take JSON only')
+})
+
 t.test('needs the admin token on both routes when MOCK_ADMIN_TOKEN is set', async (t) => {
   const { app } = await buildTestApp(t, { mockAdminToken: 'admin-scenario' })
   expectError(t, await app.inject({ url: '/_mock/scenario' }), 401, 'admin_token_required', 'UNAUTHENTICATED', /./, '_mock')

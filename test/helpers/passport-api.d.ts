@@ -885,7 +885,7 @@ export interface paths {
         get: operations["mockExportScenario"];
         /**
          * Apply a scenario: state or reset, seed, fault rules, webhooks, payment-authorization callbacks, clock
-         * @description The parts, in this order, each the body of its own route: `state` (PUT /_mock/state) or else a reset to the fixtures (POST /_mock/reset; `reset: false` skips it), `seed` (POST /_mock/seed), `faults` (POST /_mock/faults each), `webhooks` (POST /_mock/webhooks each), `payment_authorizations` (PUT /_mock/entities/{entity_id}/payment-authorization each), `clock` (`set`, then `frozen`). The whole document is checked first; a 400 names the field (`seed.accounts[0].status`) and changes nothing. `passport-mock serve --scenario FILE` applies the same document, JSON or YAML, at start. Body limit: MOCK_BODY_LIMIT.
+         * @description The parts, in this order, each the body of its own route: `state` (PUT /_mock/state) or else a reset to the fixtures (POST /_mock/reset; `reset: false` skips it), `seed` (POST /_mock/seed), `faults` (POST /_mock/faults each), `webhooks` (POST /_mock/webhooks each), `payment_authorizations` (PUT /_mock/entities/{entity_id}/payment-authorization each), `clock` (`set`, then `frozen`). The whole document is checked first; a 400 names the field (`seed.accounts[0].status`) and changes nothing. `passport-mock serve --scenario FILE` applies the same document, JSON or YAML, at start; sent as YAML (`Content-Type: application/yaml`; JSON is YAML too) a 400 also says the line and column of the field it names. Body limit: MOCK_BODY_LIMIT.
          */
         put: operations["mockApplyScenario"];
         post?: never;
@@ -984,10 +984,170 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every entity’s payments, OUTBOUND and INBOUND: the /v1 payment object plus entity_id
+         * Every entity’s payments, OUTBOUND and INBOUND: the /v1 payment object plus entity_id, the account’s number and its customer’s name
          * @description Paged and ordered like the /v1 lists (page_params.*, order_params.*, or the flat legacy names); an empty result is 200 with [].
          */
         get: operations["mockListPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every entity’s Bre-B keys: the /v1 key object plus entity_id, customer_id, the account’s number and the customer’s name
+         * @description Paged and ordered like the /v1 lists (page_params.*, order_params.*, or the flat legacy names); an empty result is 200 with [].
+         */
+        get: operations["mockListKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/keys/{key_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Suspend any entity’s key, as PATCH /v1/keys/{key_id}/suspend does
+         * @description The API’s own rules, run as the key’s entity: a repeat is 409 invalid_state; an unknown key 404 key_not_found. No body.
+         */
+        patch: operations["mockSuspendKey"];
+        trace?: never;
+    };
+    "/_mock/keys/{key_id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Activate any entity’s suspended key, as PATCH /v1/keys/{key_id}/activate does
+         * @description The API’s own rules, run as the key’s entity: a repeat is 409 invalid_state; an unknown key 404 key_not_found. No body.
+         */
+        patch: operations["mockActivateKey"];
+        trace?: never;
+    };
+    "/_mock/keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete any entity’s key, as DELETE /v1/keys/{key_id} does
+         * @description From either status; afterwards the value can be registered again. Unknown: 404 key_not_found.
+         */
+        delete: operations["mockDeleteKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every entity’s access tokens: state on the mock’s clock, client, a hash prefix; never the token
+         * @description Paged and ordered like the /v1 lists (page_params.*, order_params.*, or the flat legacy names); an empty result is 200 with []. status is ACTIVE, EXPIRED (expires_at reached on the mock’s clock) or REVOKED. The access token is never stored, so never shown: token_hash_prefix tells tokens apart.
+         */
+        get: operations["mockListTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke any entity’s token, as DELETE /v1/iam/oauth/tokens/{token_id} does
+         * @description Answers the token, now REVOKED. Unknown or already revoked: 404 token_not_found, as the revoke page words it (Contract 2).
+         */
+        delete: operations["mockRevokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every entity’s recipients (Bre-B and ACH): the /v1 recipient object plus entity_id and the customer’s name
+         * @description Paged and ordered like the /v1 lists (page_params.*, order_params.*, or the flat legacy names); an empty result is 200 with [].
+         */
+        get: operations["mockListRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/qrcodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every entity’s QR codes: the /v1 object (its PNG included) plus entity_id, the customer’s name and the payload decoded
+         * @description Paged and ordered like the /v1 lists (page_params.*, order_params.*, or the flat legacy names); an empty result is 200 with []. decoded is what POST /v1/qrcodes/decode answers for qr_code_data; data_objects are its top-level EMVCo data objects.
+         */
+        get: operations["mockListQrCodes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3222,7 +3382,7 @@ export interface components {
             accounts: components["schemas"]["MockAccount"][];
             pagination_info: components["schemas"]["PaginationInfo"];
         };
-        /** @description A payment of any entity: the /v1 payment plus entity_id */
+        /** @description A payment of any entity: the /v1 payment plus entity_id, the account’s number and its customer’s name */
         MockPayment: {
             /**
              * Format: uuid
@@ -3289,10 +3449,341 @@ export interface components {
              * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
              */
             entity_id: string;
+            /**
+             * @description The number of the mock account that paid or was paid (null only if the account row is missing)
+             * @example 88827643
+             */
+            account_number: string | null;
+            /**
+             * @description The customer’s business_name, so a reader sees a name beside the id (null only if the customer row is missing)
+             * @example Comercializadora Andina SAS
+             */
+            customer_name: string | null;
         };
         /** @description A page of every entity’s payments */
         MockPaymentList: {
             payments: components["schemas"]["MockPayment"][];
+            pagination_info: components["schemas"]["PaginationInfo"];
+        };
+        /** @description A Bre-B key of any entity: the /v1 key plus its owners and their names */
+        MockKey: {
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            id: string;
+            /** @enum {string} */
+            status: "ACTIVE" | "SUSPENDED";
+            key: components["schemas"]["BrebKey"];
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            account_id: string;
+            display_name?: string;
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            updated_at: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            entity_id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            customer_id: string;
+            /**
+             * @description The number of the account the key points to (null only if the account row is missing)
+             * @example 88827643
+             */
+            account_number: string | null;
+            /**
+             * @description The customer’s business_name, so a reader sees a name beside the id (null only if the customer row is missing)
+             * @example Comercializadora Andina SAS
+             */
+            customer_name: string | null;
+        };
+        /** @description A page of every entity’s keys */
+        MockKeyList: {
+            keys: components["schemas"]["MockKey"][];
+            pagination_info: components["schemas"]["PaginationInfo"];
+        };
+        /** @description An access token of any entity: its state and a hash prefix, never the token */
+        MockToken: {
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            token_id: string;
+            /** @description Granted scopes, expanded (no wildcards but the docs’ own iam.mfa.*), in the docs’ order */
+            scopes: ("iam.accounts.get" | "iam.users.get" | "iam.users.list.get" | "iam.login_profiles.patch" | "iam.oauth.tokens.list.get" | "iam.oauth.tokens.get" | "iam.oauth.tokens.delete" | "iam.logout.post" | "iam.mfa.*" | "iam.roles.get" | "iam.roles.list.get" | "iam.roles.users.list.get" | "iam.users.roles.list.get" | "paas.core.entity_customers.post" | "paas.core.entity_customers.patch" | "paas.core.entity_customers.get" | "paas.core.entity_customers.list.get" | "paas.core.accounts.post" | "paas.core.accounts.get" | "paas.core.accounts.list.get" | "paas.core.account_keys.post" | "paas.core.account_keys.get" | "paas.core.account_keys.list.get" | "paas.core.account_keys.patch" | "paas.core.account_keys.delete" | "paas.core.account_keys.resolve.post" | "paas.core.breb_recipients.post" | "paas.core.breb_recipients.get" | "paas.core.breb_recipients.list.get" | "paas.core.breb_recipients.delete" | "paas.core.breb_payments.post" | "paas.core.breb_payments.get" | "paas.core.breb_payments.list.get" | "paas.core.webhooks.post" | "paas.core.webhooks.get" | "paas.core.qrcodes.post" | "paas.core.qrcodes.get" | "paas.core.qrcodes.list.get" | "paas.core.qrcodes.delete")[];
+            roles: string[];
+            /**
+             * Format: uuid
+             * @description The entity's id
+             */
+            account_id: string;
+            /** @enum {string} */
+            grant_flow: "GRANT_FLOW_CLIENT_CREDENTIALS";
+            /** @enum {string} */
+            status: "ACTIVE" | "EXPIRED" | "REVOKED";
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            created_at: string;
+            /**
+             * @description Seconds the token has left on the mock’s clock; 0 once expired or revoked
+             * @example 86400
+             */
+            expires_in: number;
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            expires_at: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            entity_id: string;
+            /** @example passport-mock-client */
+            client_id: string;
+            /**
+             * @description The first 12 hex digits of the SHA-256 of the access token: enough to tell tokens apart; the token itself is never stored (CONTRACT §3)
+             * @example 9f86d081884c
+             */
+            token_hash_prefix: string;
+            revoked_at: string | null;
+        };
+        /** @description A page of every entity’s tokens */
+        MockTokenList: {
+            tokens: components["schemas"]["MockToken"][];
+            pagination_info: components["schemas"]["PaginationInfo"];
+        };
+        /** @description A recipient of any entity: the /v1 recipient plus entity_id and the customer’s name */
+        MockRecipient: {
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            customer_id: string;
+            /** @constant */
+            type: "BREB";
+            key: components["schemas"]["BrebKey"];
+            alias?: string;
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            updated_at: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            entity_id: string;
+            /**
+             * @description The customer’s business_name, so a reader sees a name beside the id (null only if the customer row is missing)
+             * @example Comercializadora Andina SAS
+             */
+            customer_name: string | null;
+        } | {
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            customer_id: string;
+            /** @constant */
+            type: "ACH";
+            alias?: string;
+            owner: components["schemas"]["AchOwner"];
+            account: {
+                /** @enum {string} */
+                account_type: "LOW_VALUE" | "ORDINARY" | "CHECKING" | "SAVINGS" | "INCLUSIVE_LOW_VALUE";
+                /** @example 0550123456789 */
+                account_number: string;
+                /**
+                 * @description Any bank name (the docs list Colombian banks)
+                 * @example BANCO DE BOGOTA
+                 */
+                bank_name: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            updated_at: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            entity_id: string;
+            /**
+             * @description The customer’s business_name, so a reader sees a name beside the id (null only if the customer row is missing)
+             * @example Comercializadora Andina SAS
+             */
+            customer_name: string | null;
+        };
+        /** @description A page of every entity’s recipients */
+        MockRecipientList: {
+            recipients: components["schemas"]["MockRecipient"][];
+            pagination_info: components["schemas"]["PaginationInfo"];
+        };
+        /** @description A QR code of any entity: the /v1 QR code plus its payload decoded */
+        MockQrCode: {
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            customer_id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            key_id: string;
+            key: components["schemas"]["BrebKey"];
+            /** @enum {string} */
+            type: "STATIC" | "DYNAMIC";
+            /** @enum {string} */
+            status: "ACTIVE";
+            /** @enum {string} */
+            channel: "IM" | "POS" | "APP" | "ECOMM" | "MPOS" | "CB" | "OFC" | "ATM";
+            amount?: components["schemas"]["Money"];
+            /** @description FIXED and WALLET values are money in canonical form; PERCENTAGE values are rates */
+            vat: {
+                /** @enum {string} */
+                vat_type: "WALLET" | "FIXED" | "PERCENTAGE";
+                /** @example 100 */
+                vat_value?: string;
+                /** @example 100 */
+                vat_base_value?: string;
+            };
+            inc: {
+                /** @enum {string} */
+                inc_type: "WALLET" | "FIXED" | "PERCENTAGE";
+                /** @example 10 */
+                inc_value?: string;
+            };
+            tip?: {
+                /** @enum {string} */
+                tip_type: "WALLET" | "FIXED" | "PERCENTAGE";
+                tip_value?: string;
+            };
+            additional_info?: {
+                /** @enum {string} */
+                transaction_purpose: "PURCHASE" | "VOID" | "TRANSFER" | "WITHDRAWAL" | "COLLECTION" | "TOP_UP" | "DEPOSIT";
+                invoice_number?: string;
+                mobile_phone_number?: string;
+                store_label?: string;
+                loyalty_label?: string;
+                reference_label?: string;
+                customer_label?: string;
+                terminal_label?: string;
+                customer_info?: string;
+                channel_presentation?: string;
+            };
+            /** @example P785694784 */
+            qr_code_reference: string;
+            /** @description The EMVCo payload (reference B §7.5) */
+            qr_code_data: string;
+            /** @description A PNG of qr_code_data, plain base64 */
+            qr_code_image: string;
+            /** @example VISI */
+            acquirer_network_identifier: string;
+            /** @description The customer's data as the payload carries it: ASCII, cut to the EMVCo maxima */
+            merchant: {
+                /** @example 0412 */
+                merchant_category_code: string;
+                /** @example CO */
+                merchant_country: string;
+                /** @example Merchant CWSPZ */
+                merchant_name: string;
+                /** @example Bogota */
+                merchant_city: string;
+                /** @example 101010 */
+                merchant_post_code: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-10-09T10:40:29.966Z
+             */
+            updated_at: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+             */
+            entity_id: string;
+            /**
+             * @description The customer’s business_name, so a reader sees a name beside the id (null only if the customer row is missing)
+             * @example Comercializadora Andina SAS
+             */
+            customer_name: string | null;
+            /** @description qr_code_data decoded as POST /v1/qrcodes/decode answers it (null if the payload does not decode) */
+            decoded: components["schemas"]["DecodedQrCode"] | null;
+            /** @description The payload’s top-level EMVCo data objects (tag, value), in order; templates keep their nested TLV text */
+            data_objects: {
+                id: string;
+                value: string;
+            }[];
+        };
+        /** @description A page of every entity’s QR codes */
+        MockQrCodeList: {
+            qr_codes: components["schemas"]["MockQrCode"][];
             pagination_info: components["schemas"]["PaginationInfo"];
         };
         /** @description Who paid, in the shape of the payment’s `sender`; every field left out is generated as a person or business at an outside bank */
@@ -9028,6 +9519,138 @@ export interface operations {
                         frozen?: boolean;
                     };
                 };
+                "application/yaml": {
+                    /**
+                     * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
+                     * @default true
+                     */
+                    reset?: boolean;
+                    state?: components["schemas"]["MockStateDocument"];
+                    seed?: components["schemas"]["MockSeedDocument"];
+                    /** @description Fault rules (each the body of POST /_mock/faults), added in order */
+                    faults?: components["schemas"]["MockFaultRuleRequest"][];
+                    /** @description Webhook endpoints (each the body of POST /_mock/webhooks), added in order */
+                    webhooks?: components["schemas"]["MockAddWebhookRequest"][];
+                    /** @description Payment-authorization callbacks (PUT /_mock/entities/{entity_id}/payment-authorization) */
+                    payment_authorizations?: {
+                        /**
+                         * Format: uuid
+                         * @description The entity whose inbound payments the callback decides
+                         */
+                        entity_id: string;
+                        /**
+                         * @description The Callback URL: an absolute http or https URL that receives a POST per inbound payment
+                         * @example http://127.0.0.1:3000/passport/authorize
+                         */
+                        url: string;
+                        /** @description The Secret Token: key of the HMAC-SHA256 in X-Passport-Signature, as for webhooks; never shown again */
+                        secret: string;
+                        /**
+                         * @description Auto Approve Error: a callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment; otherwise it is rejected
+                         * @default false
+                         */
+                        auto_approve_error?: boolean;
+                    }[];
+                    /** @description Last: the clock, once everything else is in place */
+                    clock?: {
+                        /**
+                         * Format: date-time
+                         * @description Move the clock to this time (POST /_mock/clock `set`)
+                         * @example 2026-01-15T12:00:00.000Z
+                         */
+                        set?: string;
+                        /** @description true: stop it there; false: let it run */
+                        frozen?: boolean;
+                    };
+                };
+                "application/x-yaml": {
+                    /**
+                     * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
+                     * @default true
+                     */
+                    reset?: boolean;
+                    state?: components["schemas"]["MockStateDocument"];
+                    seed?: components["schemas"]["MockSeedDocument"];
+                    /** @description Fault rules (each the body of POST /_mock/faults), added in order */
+                    faults?: components["schemas"]["MockFaultRuleRequest"][];
+                    /** @description Webhook endpoints (each the body of POST /_mock/webhooks), added in order */
+                    webhooks?: components["schemas"]["MockAddWebhookRequest"][];
+                    /** @description Payment-authorization callbacks (PUT /_mock/entities/{entity_id}/payment-authorization) */
+                    payment_authorizations?: {
+                        /**
+                         * Format: uuid
+                         * @description The entity whose inbound payments the callback decides
+                         */
+                        entity_id: string;
+                        /**
+                         * @description The Callback URL: an absolute http or https URL that receives a POST per inbound payment
+                         * @example http://127.0.0.1:3000/passport/authorize
+                         */
+                        url: string;
+                        /** @description The Secret Token: key of the HMAC-SHA256 in X-Passport-Signature, as for webhooks; never shown again */
+                        secret: string;
+                        /**
+                         * @description Auto Approve Error: a callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment; otherwise it is rejected
+                         * @default false
+                         */
+                        auto_approve_error?: boolean;
+                    }[];
+                    /** @description Last: the clock, once everything else is in place */
+                    clock?: {
+                        /**
+                         * Format: date-time
+                         * @description Move the clock to this time (POST /_mock/clock `set`)
+                         * @example 2026-01-15T12:00:00.000Z
+                         */
+                        set?: string;
+                        /** @description true: stop it there; false: let it run */
+                        frozen?: boolean;
+                    };
+                };
+                "text/yaml": {
+                    /**
+                     * @description Without `state`: first go back to the fixtures (as POST /_mock/reset; tokens kept). false: apply on top of what is there
+                     * @default true
+                     */
+                    reset?: boolean;
+                    state?: components["schemas"]["MockStateDocument"];
+                    seed?: components["schemas"]["MockSeedDocument"];
+                    /** @description Fault rules (each the body of POST /_mock/faults), added in order */
+                    faults?: components["schemas"]["MockFaultRuleRequest"][];
+                    /** @description Webhook endpoints (each the body of POST /_mock/webhooks), added in order */
+                    webhooks?: components["schemas"]["MockAddWebhookRequest"][];
+                    /** @description Payment-authorization callbacks (PUT /_mock/entities/{entity_id}/payment-authorization) */
+                    payment_authorizations?: {
+                        /**
+                         * Format: uuid
+                         * @description The entity whose inbound payments the callback decides
+                         */
+                        entity_id: string;
+                        /**
+                         * @description The Callback URL: an absolute http or https URL that receives a POST per inbound payment
+                         * @example http://127.0.0.1:3000/passport/authorize
+                         */
+                        url: string;
+                        /** @description The Secret Token: key of the HMAC-SHA256 in X-Passport-Signature, as for webhooks; never shown again */
+                        secret: string;
+                        /**
+                         * @description Auto Approve Error: a callback that fails (no answer in 3 s, not 200, not `{"accept": true|false}`) approves the payment; otherwise it is rejected
+                         * @default false
+                         */
+                        auto_approve_error?: boolean;
+                    }[];
+                    /** @description Last: the clock, once everything else is in place */
+                    clock?: {
+                        /**
+                         * Format: date-time
+                         * @description Move the clock to this time (POST /_mock/clock `set`)
+                         * @example 2026-01-15T12:00:00.000Z
+                         */
+                        set?: string;
+                        /** @description true: stop it there; false: let it run */
+                        frozen?: boolean;
+                    };
+                };
             };
         };
         responses: {
@@ -9742,6 +10365,8 @@ export interface operations {
                 end_to_end_identification?: string;
                 /** @description The receiver’s key value */
                 key_value?: string;
+                /** @description Search (the QA console’s Find box): a payment id exactly, or the start of an end-to-end id, of the receiver’s key value or of the number of the mock account that paid or was paid */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -9756,6 +10381,868 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MockPaymentList"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockListKeys: {
+        parameters: {
+            query?: {
+                /** @description Rows per page, 1–100 (default 20) */
+                "page_params.page_size"?: number;
+                /** @description Page, from 1 */
+                "page_params.page_number"?: number;
+                /** @description Snapshot time (Unix seconds): rows created later are left out */
+                "page_params.first_request_timestamp.seconds"?: number;
+                "page_params.first_request_timestamp.nanos"?: number;
+                /** @description created_at (default) or updated_at; any case */
+                "order_params.order_key"?: "created_at" | "updated_at";
+                /** @description ASC (default) or DESC; any case */
+                "order_params.order_direction"?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /** @description Legacy name of page_params.page_size */
+                page_size?: number;
+                /** @description Legacy name of page_params.page_number */
+                page_number?: number;
+                /** @description Legacy name of order_params.order_key */
+                order_key?: "created_at" | "updated_at";
+                /** @description Legacy name of order_params.order_direction */
+                order_direction?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /**
+                 * @description Rows created within the span this value names (a date: that UTC day; a time: that second or millisecond). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_at?: string;
+                /**
+                 * @description Rows created at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_from?: string;
+                /**
+                 * @description Rows created at or before the end of this date or time (a date: the whole day). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_to?: string;
+                /**
+                 * @description Rows last updated within the span this value names. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_at?: string;
+                /**
+                 * @description Rows last updated at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_from?: string;
+                /**
+                 * @description Rows last updated at or before the end of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_to?: string;
+                /** @description Only this entity’s rows */
+                entity_id?: string;
+                /** @description Any case */
+                status?: "ACTIVE" | "SUSPENDED";
+                /**
+                 * @description Search (the QA console’s Find box): a key, account or customer id exactly, or the start of a key value
+                 * @example 3001112222
+                 */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of every entity’s keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockKeyList"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockSuspendKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description UUID
+                 * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                 */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Bre-B key of any entity: the /v1 key plus its owners and their names */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockKey"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already exists, or not in a state that allows the operation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body media type not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockActivateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description UUID
+                 * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                 */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Bre-B key of any entity: the /v1 key plus its owners and their names */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockKey"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already exists, or not in a state that allows the operation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body media type not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockDeleteKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description UUID
+                 * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                 */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body media type not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockListTokens: {
+        parameters: {
+            query?: {
+                /** @description Rows per page, 1–100 (default 20) */
+                "page_params.page_size"?: number;
+                /** @description Page, from 1 */
+                "page_params.page_number"?: number;
+                /** @description Snapshot time (Unix seconds): rows created later are left out */
+                "page_params.first_request_timestamp.seconds"?: number;
+                "page_params.first_request_timestamp.nanos"?: number;
+                /** @description created_at (default) or updated_at; any case */
+                "order_params.order_key"?: "created_at" | "updated_at";
+                /** @description ASC (default) or DESC; any case */
+                "order_params.order_direction"?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /** @description Legacy name of page_params.page_size */
+                page_size?: number;
+                /** @description Legacy name of page_params.page_number */
+                page_number?: number;
+                /** @description Legacy name of order_params.order_key */
+                order_key?: "created_at" | "updated_at";
+                /** @description Legacy name of order_params.order_direction */
+                order_direction?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /**
+                 * @description Rows created within the span this value names (a date: that UTC day; a time: that second or millisecond). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_at?: string;
+                /**
+                 * @description Rows created at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_from?: string;
+                /**
+                 * @description Rows created at or before the end of this date or time (a date: the whole day). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_to?: string;
+                /**
+                 * @description Rows last updated within the span this value names. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_at?: string;
+                /**
+                 * @description Rows last updated at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_from?: string;
+                /**
+                 * @description Rows last updated at or before the end of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_to?: string;
+                /** @description Only this entity’s rows */
+                entity_id?: string;
+                client_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of every entity’s tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockTokenList"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockRevokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description UUID
+                 * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                 */
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An access token of any entity: its state and a hash prefix, never the token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockToken"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body media type not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description storage_full: the disk holding the database is full and nothing was stored (or a fault rule) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockListRecipients: {
+        parameters: {
+            query?: {
+                /** @description Rows per page, 1–100 (default 20) */
+                "page_params.page_size"?: number;
+                /** @description Page, from 1 */
+                "page_params.page_number"?: number;
+                /** @description Snapshot time (Unix seconds): rows created later are left out */
+                "page_params.first_request_timestamp.seconds"?: number;
+                "page_params.first_request_timestamp.nanos"?: number;
+                /** @description created_at (default) or updated_at; any case */
+                "order_params.order_key"?: "created_at" | "updated_at";
+                /** @description ASC (default) or DESC; any case */
+                "order_params.order_direction"?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /** @description Legacy name of page_params.page_size */
+                page_size?: number;
+                /** @description Legacy name of page_params.page_number */
+                page_number?: number;
+                /** @description Legacy name of order_params.order_key */
+                order_key?: "created_at" | "updated_at";
+                /** @description Legacy name of order_params.order_direction */
+                order_direction?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /**
+                 * @description Rows created within the span this value names (a date: that UTC day; a time: that second or millisecond). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_at?: string;
+                /**
+                 * @description Rows created at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_from?: string;
+                /**
+                 * @description Rows created at or before the end of this date or time (a date: the whole day). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_to?: string;
+                /**
+                 * @description Rows last updated within the span this value names. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_at?: string;
+                /**
+                 * @description Rows last updated at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_from?: string;
+                /**
+                 * @description Rows last updated at or before the end of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_to?: string;
+                /** @description Only this entity’s rows */
+                entity_id?: string;
+                /**
+                 * @description UUID
+                 * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                 */
+                customer_id?: string;
+                /** @description Any case */
+                type?: "BREB" | "ACH";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of every entity’s recipients */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockRecipientList"];
+                };
+            };
+            /** @description Invalid JSON, or a parameter with a wrong type, format or value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token, or a token without the required scope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (a fault rule, or a bug) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, e.g. one injected by a fault rule (429, 503…) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mockListQrCodes: {
+        parameters: {
+            query?: {
+                /** @description Rows per page, 1–100 (default 20) */
+                "page_params.page_size"?: number;
+                /** @description Page, from 1 */
+                "page_params.page_number"?: number;
+                /** @description Snapshot time (Unix seconds): rows created later are left out */
+                "page_params.first_request_timestamp.seconds"?: number;
+                "page_params.first_request_timestamp.nanos"?: number;
+                /** @description created_at (default) or updated_at; any case */
+                "order_params.order_key"?: "created_at" | "updated_at";
+                /** @description ASC (default) or DESC; any case */
+                "order_params.order_direction"?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /** @description Legacy name of page_params.page_size */
+                page_size?: number;
+                /** @description Legacy name of page_params.page_number */
+                page_number?: number;
+                /** @description Legacy name of order_params.order_key */
+                order_key?: "created_at" | "updated_at";
+                /** @description Legacy name of order_params.order_direction */
+                order_direction?: "ASC" | "DESC" | "ORDER_DIRECTION_ENUM_UNSPECIFIED";
+                /**
+                 * @description Rows created within the span this value names (a date: that UTC day; a time: that second or millisecond). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_at?: string;
+                /**
+                 * @description Rows created at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_from?: string;
+                /**
+                 * @description Rows created at or before the end of this date or time (a date: the whole day). ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                created_to?: string;
+                /**
+                 * @description Rows last updated within the span this value names. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_at?: string;
+                /**
+                 * @description Rows last updated at or after the start of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_from?: string;
+                /**
+                 * @description Rows last updated at or before the end of this date or time. ISO 8601: 2025-10-09, 2025-10-09T10:40:29Z, 2025-10-09T10:40:29.966Z or with an offset (-05:00); no zone: UTC
+                 * @example 2025-10-09T00:00:00Z
+                 */
+                updated_to?: string;
+                /** @description Only this entity’s rows */
+                entity_id?: string;
+                /**
+                 * @description UUID
+                 * @example 6c23f053-0e1a-46b4-b902-97ba47e351bc
+                 */
+                customer_id?: string;
+                /** @description Any case */
+                type?: "STATIC" | "DYNAMIC";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of every entity’s QR codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockQrCodeList"];
                 };
             };
             /** @description Invalid JSON, or a parameter with a wrong type, format or value */

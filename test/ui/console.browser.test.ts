@@ -1,11 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import t from 'tap'
 import { PACKAGE_ROOT } from '../../src/config.js'
 import { startPassportMock } from '../../src/testing.js'
-import { startReceiver } from '../helpers/webhooks.js'
+import { DEFAULT_ENTITY, startReceiver } from '../helpers/webhooks.js'
+
+const execFileAsync = promisify(execFile)
 
 // Issue 6: the QA console in a real browser, the machine's Debian Chromium (.ci/run installs it).
 // Outside CI the test skips when no browser can start; with CI=true that is a failure.
@@ -43,6 +47,31 @@ if (launchError !== undefined && process.env.CI === 'true') {
 
 async function json(res: Response): Promise<Record<string, any>> {
   return (await res.json()) as Record<string, any>
+}
+
+/** An ACH recipient of the docs customer (reference B §5.2). */
+const ACH_RECIPIENT = {
+  customer_id: DOCS_CUSTOMER,
+  owner: { type: 'BUSINESS', business_name: 'Proveedor SAS', identification_type: 'NIT', identification_number: '900123456' },
+  account: { account_type: 'CHECKING', account_number: '1234567890', bank_name: 'BANCO DE OCCIDENTE' },
+}
+
+/** Registers a key on the docs account through /v1; answers its id. */
+async function newKey(base: string, v1: Record<string, string>, keyValue: string, keyType = 'PHONE'): Promise<string> {
+  const res = await fetch(`${base}/v1/keys`, { method: 'POST', headers: v1, body: JSON.stringify({ account_id: DOCS_ACCOUNT, key: { key_type: keyType, key_value: keyValue } }) })
+  if (res.status !== 200) throw new Error(`key: ${res.status} ${await res.text()}`)
+  return (await json(res)).id as string
+}
+
+/** A DYNAMIC QR code of 14907 COP on a key of the docs customer; answers the /v1 answer. */
+async function newQrCode(base: string, v1: Record<string, string>, keyId: string): Promise<Record<string, any>> {
+  const res = await fetch(`${base}/v1/qrcodes`, {
+    method: 'POST',
+    headers: v1,
+    body: JSON.stringify({ key_id: keyId, customer_id: DOCS_CUSTOMER, type: 'DYNAMIC', channel: 'POS', amount: { value: '14907', currency: 'COP' }, vat: { vat_type: 'FIXED', vat_value: '0' }, inc: { inc_type: 'FIXED', inc_value: '0' } }),
+  })
+  if (res.status !== 200) throw new Error(`QR code: ${res.status} ${await res.text()}`)
+  return json(res)
 }
 
 const skip = launchError === undefined ? false : `no browser could start (${CHROMIUM}: ${launchError}); install Debian's chromium, or run with CI=true to make this a failure`
@@ -173,7 +202,8 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
   t.equal(await failedRow.locator('[data-testid="request-status"]').getAttribute('class'), 's5xx', 'coloured as a server error')
   t.equal(await page.locator('[data-testid="request-row"]').first().getAttribute('data-status'), '503', 'newest first')
   await failedRow.locator('summary').click()
-  t.match(await failedRow.locator('pre').textContent(), '(no body)', 'the body opens on click')
+  t.match(await failedRow.locator('[data-testid="request-request"] pre').nth(1).textContent(), '(no body)', 'the body opens on click')
+  t.match(await failedRow.locator('[data-testid="response-body"]').textContent(), /"code": "service_unavailable"/, 'and the response beside it')
 
   mkdirSync(join(PACKAGE_ROOT, 'artifacts'), { recursive: true })
   await page.screenshot({ path: SCREENSHOT, fullPage: true })
@@ -226,8 +256,12 @@ t.test('every tab fits a phone and a desktop: no page-level sideways scroll, eve
   await mock.webhooks.add({ url: `http://127.0.0.1:9/${'very-long-webhook-path-'.repeat(4)}`, secret: 's', mode: 'once' })
   await fetch(`${mock.url}/v1/accounts/${DOCS_ACCOUNT}`, { headers: v1 })
   await mock.seed({ customers: [{ business_name: 'Ferretería Quindío Ltda' }] })
+  // A row in the keys, QR codes and recipients tables too (issue 14), with long text.
+  const keyId = await newKey(mock.url, v1, 'facturacion.electronica.qa@comercializadora-andina-del-pacifico.com.co', 'EMAIL')
+  await newQrCode(mock.url, v1, keyId)
+  await fetch(`${mock.url}/v1/recipients/ach`, { method: 'POST', headers: v1, body: JSON.stringify(ACH_RECIPIENT) })
 
-  const panels = ['accounts', 'customers', 'payments', 'requests', 'faults', 'webhooks'] as const
+  const panels = ['accounts', 'customers', 'keys', 'payments', 'recipients', 'qrcodes', 'tokens', 'requests', 'faults', 'webhooks'] as const
   for (const [width, height] of [
     [360, 740],
     [390, 844],
@@ -383,4 +417,203 @@ t.test('shows a rule’s message, sets the clock from a date, downloads, loads a
   t.equal(await accountCount(second), 0, 'Yes, reset dropped the seeded account')
   t.equal(await accountCount(DOCS_ACCOUNT), 1, 'the fixtures are back')
   t.same(pageErrors, [], 'no script error in the page')
+})
+
+// Issue 14: each tab's main action, on a phone and a desktop, checked through the API.
+t.test('each tab’s main action works at 390×844 and 1280×800, and the API agrees', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  const issue = async () =>
+    json(
+      await fetch(`${mock.url}/v1/iam/oauth/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: mock.clientId, client_secret: mock.clientSecret, grant_type: 'client_credentials' }),
+      }),
+    )
+  const v1 = { authorization: `Bearer ${(await issue()).access_token}`, 'content-type': 'application/json' }
+  const callback = await startReceiver(t, () => ({ status: 200, body: '{"accept": true}' }))
+
+  for (const [width, height, n] of [
+    [390, 844, 1],
+    [1280, 800, 2],
+  ] as const) {
+    const page = await context!.newPage()
+    t.teardown(() => page.close())
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.setViewportSize({ width, height })
+    const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`)
+    const at = `${width}px`
+    const noSidewaysScroll = async (what: string) => {
+      const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number]
+      t.ok(scroll <= client, `${at}, ${what}: the page is ${scroll} px wide in a ${client} px window`)
+    }
+    await page.goto(`${mock.url}/_mock/ui`)
+    await page.locator('[data-testid="account-row"]').first().waitFor(WAIT)
+
+    // Keys: Suspend, Activate, Delete, each checked through /v1.
+    const keyValue = `300555000${n}`
+    const keyId = await newKey(mock.url, v1, keyValue)
+    await byTestId('tab-keys').click()
+    await byTestId('keys-text').fill(keyValue)
+    const keyRow = page.locator(`[data-testid="key-row"][data-id="${keyId}"]`)
+    await keyRow.waitFor(WAIT)
+    t.match(await keyRow.locator('[data-testid="key-customer"]').textContent(), /changing/, `${at}: the customer’s name beside the key`)
+    await noSidewaysScroll('keys')
+    await keyRow.locator('[data-testid="key-suspend"]').click()
+    await keyRow.locator('[data-testid="key-status"]', { hasText: 'SUSPENDED' }).waitFor(WAIT)
+    t.equal((await json(await fetch(`${mock.url}/v1/keys/${keyId}`, { headers: v1 }))).status, 'SUSPENDED', `${at}: Suspend suspended the key`)
+    await keyRow.locator('[data-testid="key-activate"]').click()
+    await keyRow.locator('[data-testid="key-status"]', { hasText: 'ACTIVE' }).waitFor(WAIT)
+    t.equal((await json(await fetch(`${mock.url}/v1/keys/${keyId}`, { headers: v1 }))).status, 'ACTIVE', `${at}: Activate activated it`)
+    const qr = await newQrCode(mock.url, v1, keyId)
+    await keyRow.locator('[data-testid="key-delete"]').click()
+    await keyRow.waitFor({ state: 'detached', ...WAIT })
+    t.equal((await fetch(`${mock.url}/v1/keys/${keyId}`, { headers: v1 })).status, 404, `${at}: Delete deleted it`)
+
+    // QR codes: the PNG drawn, and the decoded fields the same as POST /v1/qrcodes/decode answers.
+    await byTestId('tab-qrcodes').click()
+    const qrRow = page.locator(`[data-testid="qrcode-row"][data-id="${qr.id}"]`)
+    await qrRow.waitFor(WAIT)
+    await qrRow.locator('[data-testid="qrcode-image"]').scrollIntoViewIfNeeded()
+    await page.waitForFunction(`document.querySelector('[data-id="${qr.id}"] [data-testid="qrcode-image"]').naturalWidth > 0`, undefined, WAIT)
+    t.pass(`${at}: the QR code’s PNG is drawn`)
+    await qrRow.locator('[data-testid="qrcode-payload"] summary').click()
+    const fields = await qrRow.locator('[data-testid="qrcode-fields"]').innerText()
+    const decoded = await json(await fetch(`${mock.url}/v1/qrcodes/decode`, { method: 'POST', headers: v1, body: JSON.stringify({ customer_id: DOCS_CUSTOMER, qr_code_data: qr.qr_code_data }) }))
+    t.match(fields, new RegExp(`key\\.key_value\\s+${decoded.key.key_value}`), `${at}: the key value decoded`)
+    t.match(fields, new RegExp(`amount\\s+${decoded.amount.value} COP`), `${at}: the amount decoded`)
+    t.match(fields, new RegExp(`merchant\\.merchant_name\\s+${decoded.merchant.merchant_name}`), `${at}: the merchant decoded`)
+    t.match(await qrRow.locator('[data-testid="qrcode-data-objects"]').innerText(), /63 CRC\s+[0-9A-F]{4}/, `${at}: the data objects, CRC last`)
+    await noSidewaysScroll('QR codes, payload open')
+
+    // Recipients: an ACH recipient saved through /v1 is listed with its bank account; the type filter asks the server.
+    const recipient = await json(await fetch(`${mock.url}/v1/recipients/ach`, { method: 'POST', headers: v1, body: JSON.stringify(ACH_RECIPIENT) }))
+    await byTestId('tab-recipients').click()
+    await byTestId('recipients-type').selectOption('ACH')
+    const recipientRow = page.locator(`[data-testid="recipient-row"][data-id="${recipient.id}"]`)
+    await recipientRow.waitFor(WAIT)
+    t.match(await recipientRow.locator('[data-testid="recipient-pays"]').textContent(), /BANCO DE OCCIDENTE CHECKING 1234567890/, `${at}: the recipient’s bank account`)
+    const achCount = (await json(await fetch(`${mock.url}/_mock/recipients?type=ACH`))).pagination_info.total_elements
+    t.equal(await page.locator('[data-testid="recipient-row"]').count(), achCount, `${at}: as many ACH rows as the API lists`)
+    await noSidewaysScroll('recipients')
+
+    // Tokens: Revoke, and /v1 refuses the token; its hash prefix shows, never the token.
+    const issued = await issue()
+    await byTestId('tab-tokens').click()
+    const tokenRow = page.locator(`[data-testid="token-row"][data-id="${issued.token_id}"]`)
+    await tokenRow.waitFor(WAIT)
+    t.equal(await tokenRow.locator('[data-testid="token-status"]').textContent(), 'ACTIVE')
+    t.notOk((await page.content()).includes(issued.access_token), `${at}: the access token is nowhere in the page`)
+    await noSidewaysScroll('tokens')
+    await tokenRow.locator('[data-testid="token-revoke"]').click()
+    await tokenRow.locator('[data-testid="token-status"]', { hasText: 'REVOKED' }).waitFor(WAIT)
+    const refused = await json(await fetch(`${mock.url}/v1/accounts`, { headers: { authorization: `Bearer ${issued.access_token}` } }))
+    t.equal(refused.code, 'token_revoked', `${at}: Revoke revoked the token`)
+
+    // Payments: Find by key value shows the one payment, with the account's number and customer's name.
+    await mock.clock.freeze()
+    const phone = `310987654${n}`
+    const resolution = await json(
+      await fetch(`${mock.url}/v1/resolve-key`, { method: 'POST', headers: v1, body: JSON.stringify({ customer_id: DOCS_CUSTOMER, key: { key_type: 'PHONE', key_value: phone } }) }),
+    )
+    const payment = await json(
+      await fetch(`${mock.url}/v1/payments/breb`, { method: 'POST', headers: v1, body: JSON.stringify({ account_id: DOCS_ACCOUNT, resolution_id: resolution.id, amount: { value: '7', currency: 'COP' } }) }),
+    )
+    await byTestId('tab-payments').click()
+    await byTestId('payments-text').fill(phone)
+    await page.locator('#payments-pager', { hasText: ' 1 in all' }).waitFor(WAIT)
+    const paymentRow = page.locator(`[data-testid="payment-row"][data-id="${payment.id}"]`)
+    t.equal(await page.locator('[data-testid="payment-row"]').count(), 1, `${at}: Find shows the one payment to ${phone}`)
+    t.match(await paymentRow.locator('[data-testid="payment-account"]').textContent(), /88827643001 · changing/, `${at}: the account’s number and customer’s name`)
+    await paymentRow.locator('[data-testid="payment-settle"]').click()
+    await paymentRow.locator('[data-testid="payment-status"]', { hasText: 'SETTLED' }).waitFor(WAIT)
+    t.equal((await json(await fetch(`${mock.url}/v1/payments/${payment.id}`, { headers: v1 }))).status, 'SETTLED', `${at}: Settle settled it`)
+    await mock.clock.unfreeze()
+
+    // Requests: the response beside the request, and a curl command that sends the request again.
+    await byTestId('tab-requests').click()
+    await byTestId('requests-path').fill('/v1/payments/breb')
+    const requestRow = page.locator('[data-testid="request-row"]', { hasText: '/v1/payments/breb' }).first()
+    await requestRow.waitFor(WAIT)
+    await requestRow.locator('summary').click()
+    t.match(await requestRow.locator('[data-testid="request-response"]').textContent(), new RegExp(`"id": "${payment.id}"`), `${at}: the response body beside the request`)
+    const curl = (await requestRow.locator('[data-testid="request-curl"]').textContent())!
+    t.match(curl, /^curl -X POST 'http:\/\/127\.0\.0\.1:\d+\/v1\/payments\/breb' .*-H 'authorization: \[REDACTED\]'/, `${at}: copy as curl, the token redacted`)
+    await requestRow.locator('[data-testid="request-copy-curl"]').click()
+    await noSidewaysScroll('requests, one open')
+    if (existsSync('/usr/bin/curl')) {
+      // The command runs as written once a real token replaces [REDACTED]: the same request, so the
+      // same payment (a payment for a resolution already paid is answered as it is, CONTRACT §4).
+      const { stdout } = await execFileAsync('/bin/sh', ['-c', `${curl.replace('[REDACTED]', `Bearer ${(await issue()).access_token}`)} -s`])
+      t.match(JSON.parse(stdout), { id: payment.id, status: 'SETTLED' }, `${at}: the copied curl sends the same request`)
+    }
+
+    // Faults & clock: a scenario file, YAML with a mistake (its line is named), then a good one.
+    await byTestId('tab-faults').click()
+    await byTestId('scenario-import').setInputFiles({ name: 'bad.yaml', mimeType: 'application/yaml', buffer: Buffer.from('reset: false\nseed:\n  accounts:\n    - status: ASLEEP\n') })
+    await page.locator('#state-buttons + [data-testid="feedback"].error', { hasText: "bad.yaml: 400 invalid_parameter_value: line 4, column 15: Field 'seed.accounts[0].status'" }).waitFor(WAIT)
+    t.pass(`${at}: a bad scenario file is refused naming its line and field`)
+    const scenarioAccount = `00000000-0000-4000-8000-00000000aa0${n}`
+    await byTestId('scenario-import').setInputFiles({ name: 'good.yaml', mimeType: 'application/yaml', buffer: Buffer.from(`reset: false\nseed:\n  accounts:\n    - id: ${scenarioAccount}\n      status: BLOCKED\n`) })
+    await page.locator('#state-buttons + [data-testid="feedback"]', { hasText: 'Applied the scenario good.yaml.' }).waitFor(WAIT)
+    t.equal((await json(await fetch(`${mock.url}/_mock/accounts?q=${scenarioAccount}`))).accounts[0]?.status, 'BLOCKED', `${at}: the scenario seeded its account`)
+    await noSidewaysScroll('faults')
+
+    // Webhooks: set an entity's callback, then Edit it (the secret typed again) and the API shows the change.
+    await byTestId('tab-webhooks').click()
+    await page.locator('#panel-webhooks summary', { hasText: 'Set an entity’s callback' }).click()
+    await page.locator('[data-testid="authorization-entity"] option', { hasText: 'Passport Mock Default Entity' }).waitFor({ state: 'attached', ...WAIT })
+    await byTestId('authorization-entity').selectOption({ label: 'Passport Mock Default Entity' })
+    await page.locator('#authorization-form input[name="url"]').fill(callback.url)
+    await page.locator('#authorization-form input[name="secret"]').fill('first-secret')
+    await page.locator('#authorization-form button[type="submit"]').click()
+    const authorizationRow = page.locator('[data-testid="authorization-row"]', { hasText: callback.url })
+    await authorizationRow.waitFor(WAIT)
+    await authorizationRow.locator('[data-testid="authorization-edit"]').click()
+    t.equal(await page.locator('#authorization-form input[name="url"]').inputValue(), callback.url, `${at}: Edit fills the form`)
+    await page.locator('#authorization-form input[name="url"]').fill(`${callback.url}/v2`)
+    await page.locator('#authorization-form input[name="secret"]').fill('second-secret')
+    await page.locator('#authorization-form input[name="auto_approve_error"]').check()
+    await page.locator('#authorization-form button[type="submit"]').click()
+    await page.locator('[data-testid="authorization-row"]', { hasText: `${callback.url}/v2` }).waitFor(WAIT)
+    const setting = await json(await fetch(`${mock.url}/_mock/entities/${DEFAULT_ENTITY}/payment-authorization`))
+    t.match(setting, { url: `${callback.url}/v2`, auto_approve_error: true }, `${at}: the API has the edited callback`)
+    await fetch(`${mock.url}/_mock/entities/${DEFAULT_ENTITY}/payment-authorization`, { method: 'DELETE' })
+    await noSidewaysScroll('webhooks')
+    t.same(pageErrors, [], `${at}: no script error in the page`)
+  }
+})
+
+// Text from the API is never rendered as markup (textContent only): markup in every kind of name
+// the new tabs show stays text, and none of it runs.
+t.test('markup in names, aliases, display names and journal bodies is shown as text and never runs', { skip }, async (t) => {
+  const mock = await startPassportMock()
+  t.teardown(() => mock.close())
+  const markup = (n: number) => `<img src=x onerror="window.__injected=${n}">`
+  const v1 = { authorization: `Bearer ${await mock.token()}`, 'content-type': 'application/json' }
+  const seeded = await mock.seed({ customers: [{ business_name: markup(1) }] })
+  const customerId = seeded.customers[0]!.id
+  const account = (await mock.seed({ accounts: [{ customer_id: customerId }] })).accounts[0]!.id
+  const key = await fetch(`${mock.url}/v1/keys`, { method: 'POST', headers: v1, body: JSON.stringify({ account_id: account, key: { key_type: 'PHONE', key_value: '3007770001' }, display_name: markup(2) }) })
+  t.equal(key.status, 200, 'a key with markup in its display name')
+  const recipient = await fetch(`${mock.url}/v1/recipients/breb`, { method: 'POST', headers: v1, body: JSON.stringify({ customer_id: customerId, key: { key_type: 'PHONE', key_value: '3007770002' }, alias: markup(3) }) })
+  t.equal(recipient.status, 200, 'a recipient with markup in its alias')
+  const page = await context!.newPage()
+  t.teardown(() => page.close())
+  await page.goto(`${mock.url}/_mock/ui`)
+  for (const [panel, text] of [
+    ['keys', markup(2)],
+    ['recipients', markup(3)],
+    ['recipients', markup(1)],
+    ['requests', '"alias": "<img src=x onerror=\\"window.__injected=3\\">"'],
+  ] as const) {
+    await page.locator(`[data-testid="tab-${panel}"]`).click()
+    if (panel === 'requests') await page.locator('[data-testid="request-row"] summary', { hasText: '/v1/recipients/breb' }).first().click()
+    await page.locator(`#panel-${panel}`, { hasText: text }).waitFor(WAIT)
+    t.pass(`${panel}: ${text} is shown as text`)
+  }
+  t.equal(await page.locator('#panel-keys img, #panel-recipients img, #panel-requests img').count(), 0, 'no element was made from the text')
+  t.equal(await page.evaluate('window.__injected'), undefined, 'no injected handler ran')
 })

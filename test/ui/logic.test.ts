@@ -36,6 +36,7 @@ import {
   type FaultRule,
 } from '../../src/ui/logic.js'
 import { loadConfig } from '../../src/config.js'
+import { canRevoke, curlCommand, decodedFields, emvTagName, headerLines, keyActions, pngDataUrl, shellQuote, tokenExpiry } from '../../src/ui/logic.js'
 
 // The QA console's DOM-free logic (issue 6), run in Node.
 
@@ -314,4 +315,72 @@ t.test('shows a callback attempt’s answer, why it did not count, or why none c
   t.same(authorizationAnswer({ ...base, status: null, accept: null, error: 'No answer in 3000 ms', decision: 'rejected' }), { text: 'no answer: No answer in 3000 ms', cls: 's5xx' })
   t.equal(authorizationDecision({ ...base, status: 200, accept: true, decision: null }), 'already decided')
   t.equal(authorizationDecision({ ...base, status: 200, accept: true, decision: 'approved' }), 'approved')
+})
+
+// Issue 14: keys, tokens, QR codes and the journal's curl.
+
+t.test('keyActions offers what the API allows from a key’s status; canRevoke what the revoke route takes', async (t) => {
+  t.same(keyActions('ACTIVE'), ['suspend', 'delete'])
+  t.same(keyActions('SUSPENDED'), ['activate', 'delete'])
+  t.ok(canRevoke('ACTIVE'))
+  t.ok(canRevoke('EXPIRED'), 'an expired token can still be revoked')
+  t.notOk(canRevoke('REVOKED'), 'a revoked one is 404 (Contract 2): no button')
+})
+
+t.test('tokenExpiry says how long a token has, or when it ended', async (t) => {
+  t.equal(tokenExpiry({ status: 'ACTIVE', expires_in: 86400, expires_at: 'x' }), 'in 24 h 0 min')
+  t.equal(tokenExpiry({ status: 'ACTIVE', expires_in: 3599, expires_at: 'x' }), 'in 59 min')
+  t.equal(tokenExpiry({ status: 'ACTIVE', expires_in: 45, expires_at: 'x' }), 'in 45 s')
+  t.equal(tokenExpiry({ status: 'EXPIRED', expires_in: 0, expires_at: '2026-01-16T12:00:00.000Z' }), 'expired 2026-01-16T12:00:00.000Z')
+  t.equal(tokenExpiry({ status: 'REVOKED', expires_in: 0, expires_at: 'x', revoked_at: '2026-01-15T13:00:00.000Z' }), 'revoked 2026-01-15T13:00:00.000Z')
+})
+
+t.test('decodedFields lays a decoded payload out as rows; emvTagName names the data objects', async (t) => {
+  t.same(
+    decodedFields({ type: 'STATIC', key: { key_type: 'PHONE', key_value: '3001234567' }, amount: { value: '14907', currency: 'COP' }, merchant: { merchant_name: 'changing' }, qr_code_data: '0002…' }),
+    [
+      ['type', 'STATIC'],
+      ['key.key_type', 'PHONE'],
+      ['key.key_value', '3001234567'],
+      ['amount', '14907 COP'],
+      ['merchant.merchant_name', 'changing'],
+    ],
+  )
+  t.same(decodedFields(null), [])
+  t.equal(emvTagName('00'), 'Payload format indicator')
+  t.equal(emvTagName('26'), 'Merchant account information')
+  t.equal(emvTagName('63'), 'CRC')
+  t.equal(emvTagName('90'), 'Unreserved template')
+  t.equal(emvTagName('70'), 'Reserved for future use')
+})
+
+t.test('pngDataUrl makes an <img> source of plain base64 only', async (t) => {
+  t.equal(pngDataUrl('iVBORw0KGgo='), 'data:image/png;base64,iVBORw0KGgo=')
+  t.equal(pngDataUrl('"><script>'), undefined, 'anything else draws nothing')
+  t.equal(pngDataUrl(null), undefined)
+})
+
+t.test('curlCommand rebuilds a journal entry’s request, secrets as the journal stored them, quoted for a shell', async (t) => {
+  t.equal(shellQuote("it's"), `'it'\\''s'`)
+  const curl = curlCommand(
+    {
+      method: 'POST',
+      url: '/v1/payments/breb?x=1',
+      request_headers: { host: '127.0.0.1:8080', 'content-length': '42', authorization: '[REDACTED]', 'content-type': 'application/json', 'sec-fetch-mode': 'cors' },
+      request_body: { account_id: 'a', note: "O'Brien" },
+    },
+    'http://127.0.0.1:8080',
+  )
+  t.equal(
+    curl,
+    `curl -X POST 'http://127.0.0.1:8080/v1/payments/breb?x=1' -H 'authorization: [REDACTED]' -H 'content-type: application/json' --data-raw '{"account_id":"a","note":"O'\\''Brien"}'`,
+  )
+  const form = curlCommand(
+    { method: 'POST', url: '/v1/iam/oauth/tokens', request_headers: { 'content-type': 'application/x-www-form-urlencoded' }, request_body: { client_id: 'c', client_secret: '[REDACTED]' } },
+    'http://h',
+  )
+  t.match(form, /--data-raw 'client_id=c&client_secret=%5BREDACTED%5D'$/, 'a form body goes out as a form')
+  t.notMatch(curlCommand({ method: 'GET', url: '/v1/accounts', request_body: null }, 'http://h'), /--data/, 'no body, no --data')
+  t.match(curlCommand({ method: 'POST', url: '/v1/x', request_body: null, request_body_omitted: true }, 'http://h'), /not kept/)
+  t.equal(headerLines({ a: '1', 'set-cookie': ['x', 'y'] }), 'a: 1\nset-cookie: x\nset-cookie: y')
 })

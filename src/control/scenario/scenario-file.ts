@@ -16,7 +16,7 @@ export function fieldPath(field: string): (string | number)[] {
   return path
 }
 
-interface Parsed {
+export interface Parsed {
   document: unknown
   /** Line and column (1-based) of the field, or of its nearest parent in the file. */
   locate(field: string): { line: number; col: number } | undefined
@@ -28,13 +28,24 @@ interface Parsed {
  * without `--scenario` never loads it.
  */
 async function parse(path: string, text: string): Promise<Parsed> {
+  const parsed = await parseScenarioText(text)
+  if ('problem' in parsed) throw new ScenarioFileError(`${path}:${parsed.line}:${parsed.col}: not valid YAML or JSON: ${parsed.problem}`)
+  return parsed
+}
+
+/**
+ * A scenario's text, JSON or YAML, as a document that can say where each field is; or the first
+ * syntax error and its place. Shared by `--scenario FILE` and `PUT /_mock/scenario` with a YAML
+ * body (the QA console sends the file it loads so, issue 14).
+ */
+export async function parseScenarioText(text: string): Promise<Parsed | { problem: string; line: number; col: number }> {
   const { LineCounter, parseDocument } = await import('yaml')
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   const [first] = doc.errors
   if (first) {
     const pos = lines.linePos(first.pos[0])
-    throw new ScenarioFileError(`${path}:${pos.line}:${pos.col}: not valid YAML or JSON: ${first.message.split('\n')[0]}`)
+    return { problem: first.message.split('\n')[0] ?? first.code, line: pos.line, col: pos.col }
   }
   return {
     document: doc.toJS({ maxAliasCount: 1000 }) as unknown,
@@ -55,6 +66,12 @@ function namedField(message: string): string | undefined {
   return /(?:Field|field|fields) '([^']+)'/.exec(message)?.[1]
 }
 
+/** Where in the text the field an error names is (its nearest parent when it is missing), if it names one. */
+export function placeOf(error: PassportError, parsed: Parsed): { line: number; col: number } | undefined {
+  const field = namedField(error.text.en)
+  return field === undefined ? undefined : parsed.locate(field)
+}
+
 /**
  * Reads the file and hands its document to `apply`. Any problem becomes one ScenarioFileError
  * line: an unreadable file; a parse error at its line; a 400 of the document at the line of the
@@ -73,8 +90,7 @@ export async function applyScenarioFile<T>(path: string, apply: (document: unkno
     return await apply(parsed.document)
   } catch (error) {
     if (!(error instanceof PassportError)) throw error
-    const field = namedField(error.text.en)
-    const place = field === undefined ? undefined : parsed.locate(field)
+    const place = placeOf(error, parsed)
     throw new ScenarioFileError(`${path}${place ? `:${place.line}:${place.col}` : ''}: ${error.text.en}`)
   }
 }

@@ -55,6 +55,13 @@ export interface KeyFilters {
   key_value?: string
 }
 
+/**
+ * The console's Find box over every entity's keys (issue 14, GET /_mock/keys?q=): a key, account
+ * or customer id exactly, or the start of a key value (a range on the UNIQUE keys_value index).
+ */
+const SEARCH_CONDITION = `(id = @value OR account_id = @value OR customer_id = @value
+  OR (key_value >= @value AND key_value < @value || char(1114111)))`
+
 export type MagicBehaviour = 'unresolvable' | 'reject' | 'hold'
 
 export interface MagicKey {
@@ -86,7 +93,7 @@ export class KeysStore {
     this.#delete = db.prepare('DELETE FROM keys WHERE id = ?')
     this.#insertMagic = db.prepare('INSERT INTO magic_keys (key_type, key_value, behaviour, error_code) VALUES (@keyType, @keyValue, @behaviour, @errorCode)')
     this.#magic = db.prepare('SELECT key_type AS keyType, key_value AS keyValue, behaviour, error_code AS errorCode FROM magic_keys WHERE key_type = ? AND key_value = ?')
-    this.#lister = new PagedLister(db, 'keys')
+    this.#lister = new PagedLister(db, 'keys', { q: SEARCH_CONDITION })
   }
 
   insert(key: Key): void {
@@ -114,6 +121,12 @@ export class KeysStore {
 
   list(entityId: string, filters: KeyFilters, page: PageRequest): { rows: Key[]; total: number } {
     const { rows, total } = this.#lister.list<KeyRow>(entityId, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
+
+  /** Every entity's keys, for the control plane's cross-entity view (issue 14); `entity_id` narrows it to one. */
+  listAll(filters: KeyFilters & { entity_id?: string; q?: string }, page: PageRequest): { rows: Key[]; total: number } {
+    const { rows, total } = this.#lister.list<KeyRow>(undefined, { ...filters }, page)
     return { rows: rows.map(fromRow), total }
   }
 

@@ -194,6 +194,12 @@ export class QrCodesStore {
     this.#delete.run(id)
   }
 
+  /** Every entity's QR codes, for the control plane's cross-entity view (issue 14); `entity_id` narrows it to one. */
+  listAll(filters: QrCodeFilters & { entity_id?: string }, page: PageRequest): { rows: QrCode[]; total: number } {
+    const { rows, total } = this.#lister.list<QrCodeRow>(undefined, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
+
   list(entityId: string, filters: QrCodeFilters, page: PageRequest): { rows: QrCode[]; total: number } {
     const { rows, total } = this.#lister.list<QrCodeRow>(entityId, { ...filters }, page)
     return { rows: rows.map(fromRow), total }

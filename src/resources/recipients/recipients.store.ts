@@ -144,6 +144,12 @@ export class RecipientsStore {
     this.#delete.run(id)
   }
 
+  /** Every entity's recipients, for the control plane's cross-entity view (issue 14); `entity_id` narrows it to one. */
+  listAll(filters: RecipientFilters & { entity_id?: string }, page: PageRequest): { rows: Recipient[]; total: number } {
+    const { rows, total } = this.#lister.list<RecipientRow>(undefined, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
+
   list(entityId: string, filters: RecipientFilters, page: PageRequest): { rows: Recipient[]; total: number } {
     const { rows, total } = this.#lister.list<RecipientRow>(entityId, { ...filters }, page)
     return { rows: rows.map(fromRow), total }

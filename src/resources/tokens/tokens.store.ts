@@ -109,6 +109,12 @@ export class TokensStore {
     this.#cache.clear()
   }
 
+  /** Every entity's tokens, for the control plane's cross-entity view (issue 14); `entity_id` and `client_id` narrow it. */
+  listAll(filters: { entity_id?: string; client_id?: string }, page: PageRequest): { rows: Token[]; total: number } {
+    const { rows, total } = this.#lister.list<TokenRow>(undefined, { ...filters }, page)
+    return { rows: rows.map(fromRow), total }
+  }
+
   list(entityId: string, filters: TokenFilters, page: PageRequest): { rows: Token[]; total: number } {
     const { rows, total } = this.#lister.list<TokenRow>(entityId, { roles: filters.role === undefined ? undefined : JSON.stringify([filters.role]) }, page)
     return { rows: rows.map(fromRow), total }
