@@ -27,7 +27,9 @@ export function luaString(text) {
  *   { method, headers, path }                          the same request every time
  *   { method, headers, pathIds: { prefix, suffix } }   GET prefix + a random id + suffix
  *   { method, headers, path, bodyIds: { prefix, suffix } }  each id once, in order, in the body;
- *        the thread stops when they run out (done() says `exhausted`)
+ *        the thread stops when they run out (done() says `exhausted`). wrk calls request() once
+ *        after init to check it (script_verify_request): the first id is used up there, unsent.
+ *        wrk still waits out its -d duration after a stop, so a run must not run out.
  * `idsFile` is a file of ids, one a line (read in the thread's init, not in the main state, so
  * 1,000,000 ids are held once). done() prints one JSON line (WRK_MARKER) with the summary, the
  * latency percentiles in µs, and how many ids the thread used.

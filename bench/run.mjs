@@ -9,7 +9,7 @@
 // bench/results.json and prints markdown tables.
 //
 //   node bench/run.mjs              full run: warm-up, 3 interleaved rounds of 10 s per scenario
-//   node bench/run.mjs --quick      smoke run (< 2 min): 1 round of 2 s, small databases
+//   node bench/run.mjs --quick      smoke run (< 2 min): 1 round of 2 s, small databases (bench/out/results-quick.json)
 //   node bench/run.mjs --profile    also a --cpu-prof of the mock under GET by id (bench/out/)
 //   node bench/run.mjs --autocannon use autocannon even when wrk is installed
 //   node bench/run.mjs --no-peers   without WireMock, Prism and Mockoon
@@ -851,8 +851,11 @@ async function main() {
   results.machine.load_average_at_end = os.loadavg().map(round1)
   results.elapsed_s = Math.round((Date.now() - started) / 1000)
 
-  mkdirSync(join(ROOT, 'bench'), { recursive: true })
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
+  // A full run's results are committed (bench/results.json); a smoke run's go beside the profiles.
+  const file = QUICK ? join(OUT, 'results-quick.json') : join(ROOT, 'bench', 'results.json')
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
+  log('results in', file.slice(ROOT.length + 1))
   process.stdout.write(markdown(results))
 }
 
