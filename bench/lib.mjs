@@ -208,7 +208,15 @@ export function issue15Targets(r) {
   const pay = find(SCENARIO.get('pay'))
   if (pay) target('payment creation ≥ 5,000/s, balances exact', `${Math.round(pay.rps).toLocaleString('en')}/s, balances ${pay.balances?.exact ? 'exact' : 'WRONG'}`, pay.rps >= 5000 && !!pay.balances?.exact)
   const wh = r.other?.webhooks
-  if (wh) target('webhook deliveries ≥ 1,000/s to a healthy receiver', `${Math.round(wh.per_second).toLocaleString('en')}/s (${wh.delivered} of ${wh.expected})`, wh.per_second >= 1000 && wh.delivered >= wh.expected)
+  if (wh) {
+    // First to last delivery, or the drain of a backlog of at least 1,000 events left when the last payment was made.
+    const drained = wh.backlog_at_last_payment >= 1000 && wh.drain_per_second >= 1000
+    target(
+      'webhook deliveries ≥ 1,000/s to a healthy receiver',
+      `${Math.round(wh.per_second).toLocaleString('en')}/s first to last${wh.limited_by_payments ? ' (a lower bound: as fast as the payments came)' : ''}, backlog of ${wh.backlog_at_last_payment} drained at ${Math.round(wh.drain_per_second ?? 0).toLocaleString('en')}/s (${wh.delivered} of ${wh.expected})`,
+      (wh.per_second >= 1000 || drained) && wh.delivered >= wh.expected,
+    )
+  }
   const cold = r.other?.cold_start_ms
   if (cold) target('cold start < 250 ms (median, spawn → first token 200)', `${cold.median} ms (n = ${cold.n})`, cold.median < 250)
   const rss = r.other?.rss_after_bench_mib
@@ -242,7 +250,7 @@ export function markdown(r) {
   lines.push(
     `${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, Node ${m.node}; load average ${la(m.load_average_at_start)} at the start, ${la(m.load_average_at_end)} at the end.`,
     '',
-    `Load generator: **${r.load_generator}**, ${r.settings.connections} connections, loopback, ${r.settings.rounds} interleaved round(s) of ${r.settings.duration_s} s after ${r.settings.warmup_s} s warm-up; medians. Random account ids over the ${r.settings.accounts.toLocaleString('en')} seeded accounts${r.settings.accounts_big ? ` (the big database: ${r.settings.accounts_big.toLocaleString('en')})` : ''}.`,
+    `Load generator: **${r.load_generator}**, loopback, ${r.settings.rounds} interleaved round(s) of ${r.settings.duration_s} s after ${r.settings.warmup_s} s warm-up; medians. Random account ids over the ${r.settings.accounts.toLocaleString('en')} seeded accounts${r.settings.accounts_big ? ` (the big database: ${r.settings.accounts_big.toLocaleString('en')})` : ''}.`,
     '',
   )
   lines.push('| scenario | req/s | × floor | p50 ms | p99 ms | non-2xx + errors |', '|---|---:|---:|---:|---:|---:|')
@@ -281,7 +289,10 @@ export function markdown(r) {
   }
   const o = r.other ?? {}
   lines.push('', '| measure | value |', '|---|---:|')
-  if (o.webhooks) lines.push(`| webhook deliveries to a healthy local receiver (${o.webhooks.payments} payments, 2 events each) | ${int(o.webhooks.per_second)}/s (${o.webhooks.delivered} of ${o.webhooks.expected} in ${o.webhooks.seconds_first_to_last} s; RSS after ${o.webhooks.rss_after_mib} MiB) |`)
+  if (o.webhooks) {
+    const w = o.webhooks
+    lines.push(`| webhook deliveries to a healthy local receiver (${w.payments} payments made at ${int(w.payments_created_per_second)}/s, 2 events each) | ${int(w.per_second)}/s first to last${w.limited_by_payments ? ' (as fast as the payments came: a lower bound)' : ''}; ${w.backlog_at_last_payment} left at the last payment, drained at ${int(w.drain_per_second)}/s; ${w.delivered} of ${w.expected} in ${w.seconds_first_to_last} s; RSS after ${w.rss_after_mib} MiB |`)
+  }
   if (o.cold_start_ms) lines.push(`| cold start (spawn → first token 200), median of ${o.cold_start_ms.n} | ${o.cold_start_ms.median} ms (${o.cold_start_ms.min}–${o.cold_start_ms.max}) |`)
   if (o.reset_ms) lines.push(`| POST /_mock/reset, median of ${o.reset_ms.n} | ${o.reset_ms.median} ms |`)
   if (o.rss_after_load_mib) lines.push(`| RSS after load (${Object.keys(o.rss_after_load_mib).join(' / ')}) | ${Object.values(o.rss_after_load_mib).join(' / ')} MiB |`)

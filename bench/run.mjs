@@ -72,7 +72,7 @@ function onPath(name) {
 const WRK = OPTIONS.forceAutocannon ? null : onPath('wrk')
 const WRK_VERSION = WRK ? (/wrk\s+(\S+)/.exec(spawnSync(WRK, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? 'unknown') : null
 const AUTOCANNON_VERSION = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')).version
-const GENERATOR = WRK ? `wrk ${WRK_VERSION} (-t1 -c${CONNECTIONS}, Lua script)` : `autocannon ${AUTOCANNON_VERSION} (${CONNECTIONS} connections${OPTIONS.forceAutocannon ? ', --autocannon' : ', wrk not on PATH: apt-get install wrk'})`
+const GENERATOR = WRK ? `wrk ${WRK_VERSION} (-t1 -c${CONNECTIONS}, Lua script)` : `autocannon ${AUTOCANNON_VERSION} (-c${CONNECTIONS}${OPTIONS.forceAutocannon ? ', --autocannon' : ', wrk not on PATH: apt-get install wrk'})`
 
 const children = new Set()
 // Even if this process dies (an uncaught error, a closed stderr), no server outlives it.
@@ -559,20 +559,30 @@ async function webhookDeliveries(tpl) {
         }
       }),
     )
-    const createdMs = performance.now() - t0
+    const createdAt = performance.now()
+    const createdMs = createdAt - t0
+    const atCreated = arrivals.length
     // Each payment sends payment.outbound.confirmed now and payment.outbound.settled once settled (README "Webhooks").
     const expected = created * 2
     let last = -1
     for (let idle = 0; arrivals.length < expected && idle < 40; await sleep(250)) idle = arrivals.length === last ? idle + 1 : ((last = arrivals.length), 0)
     const first = arrivals[0] ?? 0
     const span = (arrivals.at(-1) ?? 0) - first
+    const drain = (arrivals.at(-1) ?? 0) - createdAt
+    const perSecond = span > 0 ? round1((arrivals.length - 1) / (span / 1000)) : 0
     return {
       payments: created,
       payments_created_per_second: round1(created / (createdMs / 1000)),
       expected,
       delivered: arrivals.length,
       seconds_first_to_last: round1(span / 1000),
-      per_second: span > 0 ? round1((arrivals.length - 1) / (span / 1000)) : 0,
+      // First to last delivery: a lower bound when the sender keeps up with the payments.
+      per_second: perSecond,
+      // The events still to come once the last payment was created, and the rate they came at
+      // (settled events come SETTLEMENT_DELAY_MS after their payment: a small backlog drains slower).
+      backlog_at_last_payment: expected - atCreated,
+      drain_per_second: drain > 0 ? round1((arrivals.length - atCreated) / (drain / 1000)) : null,
+      limited_by_payments: perSecond >= 0.9 * 2 * (created / (createdMs / 1000)),
       rss_after_mib: rssMiB(m.pid),
     }
   } finally {

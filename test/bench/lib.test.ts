@@ -70,7 +70,7 @@ t.test('issue 15 targets: each measured value against its bound', async (t) => {
     settings: { connections: 50 },
     scenarios: [floor, warn, info, list, bigGet, bigList, pay],
     scaling: { small: 10000, big: 1000000, seed: { accounts: 1000000, ms: 29000, ms_per_million: 29000 } },
-    other: { webhooks: { per_second: 1200, delivered: 9999, expected: 10000 }, cold_start_ms: { median: 249, n: 10 }, rss_after_bench_mib: 110 },
+    other: { webhooks: { per_second: 1200, backlog_at_last_payment: 0, drain_per_second: null, delivered: 9999, expected: 10000 }, cold_start_ms: { median: 249, n: 10 }, rss_after_bench_mib: 110 },
   }
   const met = Object.fromEntries(issue15Targets(results).map((x) => [x.target, x.met]))
   t.same(met, {
@@ -86,6 +86,9 @@ t.test('issue 15 targets: each measured value against its bound', async (t) => {
     'cold start < 250 ms (median, spawn → first token 200)': true,
     'RSS after the whole bench < 110 MiB': false,
   })
+  const webhooks = (w: object) => issue15Targets({ ...results, other: { webhooks: { delivered: 10, expected: 10, ...w } } }).find((x) => x.target.startsWith('webhook'))?.met
+  t.equal(webhooks({ per_second: 600, backlog_at_last_payment: 5000, drain_per_second: 1500 }), true, 'a backlog of 5,000 drained at 1,500/s meets it')
+  t.equal(webhooks({ per_second: 600, backlog_at_last_payment: 50, drain_per_second: 1500 }), false, 'a drain of 50 events says nothing')
   t.ok(within20(100, 80) && !within20(100, 79.9) && !within20(0, 10) && !within20(NaN, 1))
   const md = markdown({ machine: { cpu: 'cpu', cores: 2, memory_gib: 1, node: 'v20', date: '2026-12-06T00:00:00Z' }, load_generator: 'wrk 4.1 (-t1 -c50)', settings: { rounds: 1, duration_s: 2, warmup_s: 1, accounts: 10, connections: 50 }, scenarios: [floor], peers: [{ name: 'Prism', version: null, status: 'missing', note: 'not installed: npm run bench:peers' }], other: {}, targets: [{ target: 'x', value: 'y', met: null }] })
   t.match(md, /Load generator: \*\*wrk 4\.1 \(-t1 -c50\)\*\*/, 'the table says which load generator produced it')
