@@ -198,11 +198,12 @@ export function issue15Targets(r) {
       const b = find(bigName)
       if (!a || !b) continue
       const ratio = Math.round((b.rps / a.rps) * 100) / 100
-      target(`${what} at 1,000,000 accounts within 20% of 10,000${isIssueSize ? '' : ` (measured ${label})`}`, `${Math.round(b.rps).toLocaleString('en')} vs ${Math.round(a.rps).toLocaleString('en')} req/s (${ratio}×)`, within20(a.rps, b.rps))
+      // A smoke run's small databases say nothing of 1,000,000 accounts: shown, not judged.
+      target(`${what} at 1,000,000 accounts within 20% of 10,000${isIssueSize ? '' : ` (measured ${label})`}`, `${Math.round(b.rps).toLocaleString('en')} vs ${Math.round(a.rps).toLocaleString('en')} req/s (${ratio}×)`, isIssueSize ? within20(a.rps, b.rps) : null)
     }
     if (sc.seed) {
       const perMillion = sc.seed.ms_per_million
-      target('seeding 1,000,000 accounts < 30 s', `${round1(perMillion / 1000)} s per million (${sc.seed.accounts.toLocaleString('en')} seeded in ${round1(sc.seed.ms / 1000)} s)`, perMillion < 30000)
+      target('seeding 1,000,000 accounts < 30 s', `${round1(perMillion / 1000)} s per million (${sc.seed.accounts.toLocaleString('en')} seeded in ${round1(sc.seed.ms / 1000)} s)`, sc.seed.accounts >= 1_000_000 ? perMillion < 30000 : null)
     }
   }
   const pay = find(SCENARIO.get('pay'))
@@ -231,6 +232,7 @@ export const SCENARIO = new Map([
   ['info', 'GET /v1/accounts/:id, default (info)'],
   ['list', 'GET /v1/accounts?customer_id&status (page of 20), default (info)'],
   ['big-get', 'GET /v1/accounts/:id, default (info), big database'],
+  ['big-get-subset', 'GET /v1/accounts/:id, default (info), big database, ids from as many accounts as the small one'],
   ['big-list', 'GET /v1/accounts?customer_id&status (page of 20), default (info), big database'],
   ['pay', 'POST /v1/payments/breb (distinct resolutions)'],
   ['big-pay', 'POST /v1/payments/breb (distinct resolutions), big database'],
@@ -274,6 +276,7 @@ export function markdown(r) {
     lines.push(`| scenario | ${sc.small.toLocaleString('en')} req/s | ${sc.big.toLocaleString('en')} req/s | big ÷ small |`, '|---|---:|---:|---:|')
     for (const [what, a, b] of [
       ['GET /v1/accounts/{id}', 'info', 'big-get'],
+      [`GET /v1/accounts/{id}, ids from ${sc.small.toLocaleString('en')} of the big file's accounts`, 'info', 'big-get-subset'],
       ['GET /v1/accounts?customer_id&status (page of 20)', 'list', 'big-list'],
       ['POST /v1/payments/breb', 'pay', 'big-pay'],
     ]) {
