@@ -1,43 +1,78 @@
 #!/usr/bin/env node
-// `npm run bench` (issue 5): measures the built mock (dist/) as users start it against a bare
-// node:http server that answers the same account JSON with no work (the floor), with autocannon
-// on loopback. Writes bench/results.json and prints a markdown table.
+// `npm run bench` (issues 5 and 15): measures the built mock (dist/) as users start it against a
+// bare node:http server that answers the same account JSON with no work (the floor), two
+// reference servers and the peers a user would pick instead (WireMock, Prism, Mockoon CLI, each
+// serving that JSON as one static stub), all in one interleaved run. The load generator is wrk
+// (one thread, 50 connections, a Lua script per scenario: bench/lib.mjs) when `wrk` is on PATH,
+// else autocannon; every table says which. Then payments and their balances, how cost grows from
+// 10,000 to 1,000,000 accounts, webhook deliveries a second, cold start and memory. Writes
+// bench/results.json and prints markdown tables.
 //
-//   node bench/run.mjs            full run: warm-up, 3 interleaved rounds of 10 s per scenario
-//   node bench/run.mjs --quick    smoke run: 1 round of 2 s, fewer scenarios
-//   node bench/run.mjs --profile  also a --cpu-prof of the mock under GET by id (bench/out/)
+//   node bench/run.mjs              full run: warm-up, 3 interleaved rounds of 10 s per scenario
+//   node bench/run.mjs --quick      smoke run (< 2 min): 1 round of 2 s, small databases (bench/out/results-quick.json)
+//   node bench/run.mjs --profile    also a --cpu-prof of the mock under GET by id (bench/out/)
+//   node bench/run.mjs --autocannon use autocannon even when wrk is installed
+//   node bench/run.mjs --no-peers   without WireMock, Prism and Mockoon
+//   node bench/run.mjs --no-scale   without the big database (its seeding takes a while)
 //
+// The peers are not dependencies: `npm run bench:peers` installs them into bench/.peers/
+// (git-ignored); the bench also finds them on PATH. A missing one is listed with that command.
 // (node 20 refuses --cpu-prof in NODE_OPTIONS, so the profiled child gets it on its command line.)
 // Every child is spawned from this process and killed in a finally block; only 127.0.0.1 is used.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { accessSync, constants as fsConstants, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
+import { issue15Targets, markdown, median, parseArgs, parseWrk, round1, SCENARIO, summarise, wrkLua } from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SERVER = join(ROOT, 'dist', 'server.js')
 const CLI = join(ROOT, 'dist', 'cli.js')
 const OUT = join(ROOT, 'bench', 'out')
+const PEERS_DIR = join(ROOT, 'bench', '.peers')
+const PEERS_INSTALL = 'npm run bench:peers'
 const HOST = '127.0.0.1'
 
-const args = new Set(process.argv.slice(2))
-const QUICK = args.has('--quick')
-const PROFILE = args.has('--profile')
+const OPTIONS = parseArgs(process.argv.slice(2))
+const QUICK = OPTIONS.quick
+const PROFILE = OPTIONS.profile
 const ROUNDS = QUICK ? 1 : 3
 const DURATION = QUICK ? 2 : 10
 const WARMUP = QUICK ? 1 : 3
 const CONNECTIONS = 50
 const ACCOUNTS = QUICK ? 2000 : 10000
-const SEED_BIG = QUICK ? 20000 : 100000
+const ACCOUNTS_BIG = QUICK ? 20000 : 1_000_000
 const COLD_STARTS = QUICK ? 3 : 10
+const PEER_COLD_STARTS = QUICK ? 1 : 3
 const RESETS = QUICK ? 10 : 50
+const WEBHOOK_PAYMENTS = QUICK ? 500 : 5000
 const PAYER_BALANCE = 1_000_000_000 // whole pesos on the one paying account
 const CLIENT = { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' }
+
+/** An executable on PATH, or null. */
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue
+    try {
+      accessSync(join(dir, name), fsConstants.X_OK)
+      return join(dir, name)
+    } catch {}
+  }
+  return null
+}
+
+const WRK = OPTIONS.forceAutocannon ? null : onPath('wrk')
+const WRK_VERSION = WRK ? (/wrk\s+(\S+)/.exec(spawnSync(WRK, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? 'unknown') : null
+const AUTOCANNON_VERSION = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')).version
+const GENERATOR = WRK ? `wrk ${WRK_VERSION} (-t1 -c${CONNECTIONS}, Lua script)` : `autocannon ${AUTOCANNON_VERSION} (-c${CONNECTIONS}${OPTIONS.forceAutocannon ? ', --autocannon' : ', wrk not on PATH: apt-get install wrk'})`
 
 const children = new Set()
 // Even if this process dies (an uncaught error, a closed stderr), no server outlives it.
@@ -46,14 +81,7 @@ process.on('exit', () => {
 })
 const tmp = mkdtempSync(join(os.tmpdir(), 'passport-mock-bench-'))
 const log = (...parts) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${parts.join(' ')}\n`)
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  if (s.length === 0) return NaN
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-const round1 = (x) => Math.round(x * 10) / 10
 
 function withTimeout(promise, ms, what) {
   let timer
@@ -74,8 +102,9 @@ function freePort() {
   })
 }
 
-function spawnChild(argv, env) {
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] })
+/** A child of this process (node unless `command` says otherwise), killed at the end whatever happens. */
+function spawnChild(argv, env, command = process.execPath) {
+  const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
   child.stderrText = () => stderr
@@ -93,16 +122,17 @@ async function stopChild(child) {
   clearTimeout(timer)
 }
 
-async function waitHttp(url, child, timeoutMs = 20000) {
+async function waitHttp(url, child, timeoutMs = 30000, init = undefined) {
   const start = Date.now()
   for (;;) {
     if (child.exitCode !== null) throw new Error(`child exited with ${child.exitCode}: ${child.stderrText()}`)
     try {
-      const res = await fetch(url)
+      const res = await fetch(url, init)
+      await res.arrayBuffer()
       if (res.ok) return
     } catch {}
-    if (Date.now() - start > timeoutMs) throw new Error(`${url} not up in ${timeoutMs} ms`)
-    await sleep(20)
+    if (Date.now() - start > timeoutMs) throw new Error(`${url} not up in ${timeoutMs} ms: ${child.stderrText()}`)
+    await sleep(5)
   }
 }
 
@@ -157,21 +187,97 @@ function rssMiB(pid) {
   }
 }
 
-/** One autocannon run, bounded in time; returns the numbers the table needs. */
-async function load(url, { duration, requests, headers, method, body, title, onInstance }) {
+/** RSS of a process and its descendants (a peer started through a wrapper runs in a child). */
+function rssTreeMiB(pid) {
+  const parent = new Map()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch {}
+  }
+  const tree = new Set([pid])
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const [p, pp] of parent) if (tree.has(pp) && !tree.has(p)) tree.add(p), (grew = true)
+  }
+  const sizes = [...tree].map(rssMiB).filter((x) => x !== null)
+  return sizes.length ? round1(sizes.reduce((a, b) => a + b, 0)) : null
+}
+
+/** The ids file a wrk script reads (one id a line), written once per array. */
+const idFiles = new Map()
+function idsFile(ids) {
+  let file = idFiles.get(ids)
+  if (!file) {
+    file = join(tmp, `ids-${idFiles.size}.txt`)
+    writeFileSync(file, ids.join('\n') + '\n')
+    idFiles.set(ids, file)
+  }
+  return file
+}
+
+/**
+ * One load run of a scenario (bench/lib.mjs wrkLua describes the shapes), bounded in time;
+ * returns the numbers the table needs. wrk when installed, else autocannon.
+ */
+async function load(url, scenario, duration, title = url) {
+  return WRK ? loadWrk(url, scenario, duration, title) : loadAutocannon(url, scenario, duration, title)
+}
+
+let scriptCount = 0
+async function loadWrk(url, scenario, duration, title) {
+  const ids = scenario.pathIds?.ids ?? scenario.bodyIds?.ids
+  const script = join(tmp, `wrk-${scriptCount++}.lua`)
+  writeFileSync(script, wrkLua(scenario, ids ? idsFile(ids) : undefined))
+  const child = spawn(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '--timeout', '10s', '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+  try {
+    const code = await withTimeout(exited, (duration + 30) * 1000, title)
+    if (code !== 0) throw new Error(`${title}: wrk exited with ${code}: ${stderr}${stdout.slice(-1000)}`)
+  } finally {
+    children.delete(child)
+    if (child.exitCode === null) child.kill('SIGKILL')
+  }
+  return parseWrk(stdout)
+}
+
+async function loadAutocannon(url, scenario, duration, title) {
+  const { method = 'GET', headers = {}, path = '/', pathIds, bodyIds, body } = scenario
   let instance
   let sample = null // the first answer that is not 2xx, to say why
-  requests = requests?.map((r) => ({
-    ...r,
-    onResponse: (status, body) => {
-      if ((status < 200 || status > 299) && sample === null) sample = `${status} ${String(body).slice(0, 300)}`
-    },
-  }))
+  let used = 0
+  let exhausted = false
+  const request = { method, path, headers, body }
+  if (pathIds) {
+    request.setupRequest = (req) => {
+      used++
+      return { ...req, path: pathIds.prefix + pathIds.ids[(Math.random() * pathIds.ids.length) | 0] + (pathIds.suffix ?? '') }
+    }
+  } else if (bodyIds) {
+    request.setupRequest = (req) => {
+      if (used >= bodyIds.ids.length) {
+        // Out of ids: stop; the request returned now repeats the last one and is flagged by exhausted.
+        exhausted = true
+        instance?.stop()
+        return { ...req, body: bodyIds.prefix + bodyIds.ids[bodyIds.ids.length - 1] + bodyIds.suffix }
+      }
+      return { ...req, body: bodyIds.prefix + bodyIds.ids[used++] + bodyIds.suffix }
+    }
+  }
+  request.onResponse = (status, resBody) => {
+    if ((status < 200 || status > 299) && sample === null) sample = `${status} ${String(resBody).slice(0, 300)}`
+  }
   const run = new Promise((resolve, reject) => {
-    instance = autocannon({ url, connections: CONNECTIONS, duration, headers, method, body, requests, timeout: 10 }, (err, result) => (err ? reject(err) : resolve(result)))
+    instance = autocannon({ url, connections: CONNECTIONS, duration, requests: [request], timeout: 10 }, (err, result) => (err ? reject(err) : resolve(result)))
   })
-  onInstance?.(instance)
-  const result = await withTimeout(run, (duration + 30) * 1000, title ?? url).catch((e) => {
+  const result = await withTimeout(run, (duration + 30) * 1000, title).catch((e) => {
     instance?.stop()
     throw e
   })
@@ -179,47 +285,43 @@ async function load(url, { duration, requests, headers, method, body, title, onI
   return {
     rps: round1(result['2xx'] / (result.duration || duration)),
     p50: result.latency.p50,
+    p90: result.latency.p90,
     p99: result.latency.p99,
+    max: result.latency.max,
     total,
     ok: result['2xx'],
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
     durationS: result.duration,
+    used,
+    exhausted,
     ...(sample ? { first_non_2xx: sample } : {}),
   }
 }
 
-function summarise(name, runs, floorMedianRps, extra = {}) {
-  return {
-    scenario: name,
-    rounds: runs.length,
-    rps: median(runs.map((r) => r.rps)),
-    p50_ms: median(runs.map((r) => r.p50)),
-    p99_ms: median(runs.map((r) => r.p99)),
-    max_p99_ms: Math.max(...runs.map((r) => r.p99)),
-    ratio_to_floor: floorMedianRps ? Math.round((median(runs.map((r) => r.rps)) / floorMedianRps) * 1000) / 1000 : null,
-    requests: runs.reduce((s, r) => s + r.total, 0),
-    non_2xx: runs.reduce((s, r) => s + r.non2xx, 0),
-    errors: runs.reduce((s, r) => s + r.errors + r.timeouts, 0),
-    runs,
-    ...extra,
+/** Seeds `count` accounts under one new customer (the first the payer) into a new file with the CLI; times it. */
+function seedFile(name, count) {
+  const db = join(tmp, `${name}.sqlite`)
+  const doc = join(tmp, `${name}.json`)
+  const accounts = Array.from({ length: count }, (_, i) => (i === 0 ? { available_balance: `${PAYER_BALANCE}.00` } : {}))
+  // Accounts without customer_id share one new customer per document (CONTRACT §5).
+  writeFileSync(doc, JSON.stringify({ accounts }))
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, [CLI, 'seed', doc, '--db', db, '-q'], { cwd: ROOT, encoding: 'utf8', timeout: 15 * 60 * 1000 })
+  const ms = performance.now() - t0
+  if (r.status !== 0) throw new Error(`seed ${count}: ${r.status} ${r.error ?? ''} ${r.stderr}`)
+  const bytes = ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(db + suffix) ? statSync(db + suffix).size : 0), 0)
+  // The ids and the customer, read from the file (setup, not measured).
+  const check = new Database(db, { readonly: true })
+  try {
+    const customerId = check.prepare('SELECT customer_id FROM accounts ORDER BY rowid DESC LIMIT 1').pluck().get()
+    const ids = check.prepare('SELECT id FROM accounts WHERE customer_id = ? ORDER BY rowid').pluck().all(customerId)
+    if (ids.length !== count) throw new Error(`seed ${name}: ${ids.length} accounts, not ${count}`)
+    return { db, ids, customerId, payer: ids[0], seed: { accounts: count, ms: Math.round(ms), bytes } }
+  } finally {
+    check.close()
   }
-}
-
-/** Seeds ACCOUNTS accounts under one new customer into a template database with the CLI. */
-function seedTemplate() {
-  const db = join(tmp, 'template.sqlite')
-  const doc = join(tmp, 'accounts.json')
-  const accounts = Array.from({ length: ACCOUNTS }, (_, i) => ({ available_balance: i === 0 ? `${PAYER_BALANCE}.00` : '1000.00' }))
-  writeFileSync(doc, JSON.stringify({ customers: [{ business_name: 'Bench Customer' }], accounts }))
-  const r = spawnSync(process.execPath, [CLI, 'seed', doc, '--db', db, '--json', '-q'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 120000 })
-  if (r.status !== 0) throw new Error(`seed failed: ${r.stderr}`)
-  const created = JSON.parse(r.stdout)
-  const ids = created.accounts.map((a) => a.id)
-  const customerId = created.accounts[0].customer_id
-  if (ids.length !== ACCOUNTS || created.accounts.some((a) => a.customer_id !== customerId)) throw new Error('seed: unexpected accounts')
-  return { db, ids, customerId, payer: ids[0] }
 }
 
 function copyDb(template, name) {
@@ -228,8 +330,6 @@ function copyDb(template, name) {
   for (const suffix of ['-wal', '-shm']) if (existsSync(template + suffix)) copyFileSync(template + suffix, path + suffix)
   return path
 }
-
-const randomPath = (ids) => (req) => ({ ...req, path: `/v1/accounts/${ids[(Math.random() * ids.length) | 0]}` })
 
 /** Clones one real resolution `count` times straight into the file (the setup, not measured). */
 function cloneResolutions(dbPath, resolutionId, count) {
@@ -254,24 +354,241 @@ function cloneResolutions(dbPath, resolutionId, count) {
   }
 }
 
-async function paymentsRound(mock, auth, payer, resolutionIds, duration) {
-  let next = 0
-  let instanceStop = null
-  const requests = [
-    {
-      method: 'POST',
-      path: '/v1/payments/breb',
-      setupRequest: (req) => {
-        if (next >= resolutionIds.length) {
-          instanceStop?.()
-          next = resolutionIds.length - 1 // replays answer 200 but are not counted: the check flags them
-        }
-        return { ...req, body: JSON.stringify({ account_id: payer, resolution_id: resolutionIds[next++], amount: { value: '1', currency: 'COP' } }) }
+/** POST /v1/payments/breb, 1 peso each from the payer, each resolution once. */
+const paymentScenario = (auth, payer, resolutionIds) => ({
+  method: 'POST',
+  path: '/v1/payments/breb',
+  headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+  bodyIds: { ids: resolutionIds, prefix: `{"account_id":"${payer}","resolution_id":"`, suffix: '","amount":{"value":"1","currency":"COP"}}' },
+})
+
+/** One paying mock's payment rounds: resolutions made beforehand (one over HTTP, cloned in the file). */
+async function preparePayments(m, auth, seeded, dbPath, perRound, rounds) {
+  const resolution = await json('POST', `${m.url}/v1/resolve-key`, { customer_id: seeded.customerId, key: { key_type: 'PHONE', key_value: '3157770001' } }, { authorization: `Bearer ${auth}` })
+  if (resolution.status !== 200) throw new Error(`resolve-key: ${resolution.status} ${JSON.stringify(resolution.body)}`)
+  const ids = cloneResolutions(dbPath, resolution.body.id, perRound * rounds)
+  return Array.from({ length: rounds }, (_, i) => ids.slice(i * perRound, (i + 1) * perRound))
+}
+
+/**
+ * Balances after the payment rounds: every stored payment is 1 peso from the payer, and after
+ * settlement nothing is pending. The load generator stops counting at the end of a run while up
+ * to CONNECTIONS requests are in flight (and gives up on one after 10 s), so the server may store
+ * a few more payments than 2xx were counted (never more than those); the balances must match the
+ * stored payments exactly. Settlement is due SETTLEMENT_DELAY_MS (1 s) after creation; wait (up
+ * to 60 s) until nothing is pending.
+ */
+async function checkBalances(m, auth, payer, runs, allRuns) {
+  const paid = allRuns.reduce((s, r) => s + r.ok, 0)
+  const used = allRuns.reduce((s, r) => s + r.used, 0)
+  const timedOut = allRuns.reduce((s, r) => s + r.timeouts + r.errors, 0)
+  let acct
+  for (const deadline = Date.now() + 60000; ; await sleep(250)) {
+    acct = await json('GET', `${m.url}/v1/accounts/${payer}`, undefined, { authorization: `Bearer ${auth}` })
+    if (Number(acct.body?.pending_balance?.value) === 0 || Date.now() > deadline) break
+  }
+  const count = async (query) => {
+    const r = await json('GET', `${m.url}/v1/payments?account_id=${payer}&${query}&page_params.page_size=1`, undefined, { authorization: `Bearer ${auth}` })
+    return r.status === 200 ? r.body.pagination_info.total_elements : null
+  }
+  const stored = await count('direction=OUTBOUND')
+  const balance = {
+    counted_2xx: paid,
+    client_timeouts_and_errors: timedOut,
+    payments_stored: stored,
+    settled: await count('status=SETTLED'),
+    rejected: await count('status=REJECTED'),
+    resolutions_used: used,
+    available: acct.body?.available_balance?.value,
+    pending: acct.body?.pending_balance?.value,
+    expected_available: stored === null ? null : String(PAYER_BALANCE - stored),
+    exhausted: runs.some((r) => r.exhausted),
+  }
+  balance.exact =
+    stored !== null &&
+    stored >= paid &&
+    stored <= paid + CONNECTIONS * allRuns.length + timedOut &&
+    stored <= used &&
+    balance.settled === stored &&
+    balance.rejected === 0 &&
+    balance.available === balance.expected_available &&
+    Number(balance.pending) === 0 &&
+    !balance.exhausted
+  return balance
+}
+
+// ---------------------------------------------------------------------------------------------
+// The peers: each serves the same account JSON as one static stub on GET /v1/accounts/{id}.
+
+const peersRequire = createRequire(join(PEERS_DIR, 'package.json'))
+/** A file inside an installed package of bench/.peers, or null. */
+function peerFile(pkg, ...rest) {
+  try {
+    return join(dirname(peersRequire.resolve(`${pkg}/package.json`)), ...rest)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * How to start each peer on a port, or why it cannot start here. Options chosen to give each
+ * its best case as a static stub: WireMock without its request journal (unbounded by default),
+ * Mockoon with templating off for the route; Prism as it comes.
+ */
+function peerDefinitions(account) {
+  const body = JSON.stringify(account)
+  const defs = []
+  {
+    // WireMock standalone: the registry's `wiremock` package ships the jar; run on a JRE.
+    const dir = peerFile('wiremock', 'build')
+    const jar = dir && existsSync(dir) ? readdirSync(dir).find((f) => /^wiremock-standalone-.*\.jar$/.test(f)) : null
+    const java = onPath('java')
+    const version = jar ? /wiremock-standalone-(.*)\.jar/.exec(jar)[1] : null
+    defs.push({
+      name: 'WireMock',
+      version,
+      missing: !jar ? `not installed: ${PEERS_INSTALL}` : !java ? 'no java on PATH: apt-get install default-jre-headless' : null,
+      start: (port) => {
+        const root = join(tmp, `wiremock-${port}`)
+        mkdirSync(join(root, 'mappings'), { recursive: true })
+        writeFileSync(
+          join(root, 'mappings', 'account.json'),
+          JSON.stringify({ request: { method: 'GET', urlPathPattern: '/v1/accounts/[^/]+' }, response: { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body } }),
+        )
+        return { command: java, argv: ['-jar', join(dir, jar), '--port', String(port), '--bind-address', HOST, '--root-dir', root, '--disable-banner', '--no-request-journal'] }
       },
-    },
-  ]
-  const r = await load(mock.url, { duration, requests, headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, title: 'payments', onInstance: (i) => (instanceStop = () => i.stop()) })
-  return { ...r, used: Math.min(next, resolutionIds.length), exhausted: next >= resolutionIds.length - 1 }
+      how: `java -jar wiremock-standalone-${version ?? 'x'}.jar --no-request-journal, one mapping (urlPathPattern)`,
+    })
+  }
+  {
+    // Prism 5 on a one-route OpenAPI document whose example is the account.
+    const bin = peerFile('@stoplight/prism-cli', 'dist', 'index.js')
+    const version = bin ? JSON.parse(readFileSync(peerFile('@stoplight/prism-cli', 'package.json'), 'utf8')).version : null
+    const onPathBin = bin ? null : onPath('prism')
+    defs.push({
+      name: 'Prism',
+      version,
+      missing: bin || onPathBin ? null : `not installed: ${PEERS_INSTALL}`,
+      start: (port) => {
+        const doc = join(tmp, `prism-${port}.json`)
+        writeFileSync(
+          doc,
+          JSON.stringify({
+            openapi: '3.0.3',
+            info: { title: 'passport-mock bench stub', version: '1' },
+            paths: {
+              '/v1/accounts/{account_id}': {
+                get: {
+                  parameters: [{ name: 'account_id', in: 'path', required: true, schema: { type: 'string' } }],
+                  responses: { 200: { description: 'The account', content: { 'application/json': { example: account } } } },
+                },
+              },
+            },
+          }),
+        )
+        const argv = ['mock', doc, '-h', HOST, '-p', String(port)]
+        return bin ? { command: process.execPath, argv: [bin, ...argv] } : { command: onPathBin, argv }
+      },
+      how: 'prism mock on a one-route OpenAPI document, the account as its example',
+    })
+  }
+  {
+    // Mockoon CLI on a one-route environment built with its own @mockoon/commons.
+    const bin = peerFile('@mockoon/cli', 'bin', 'run.js')
+    const version = bin ? JSON.parse(readFileSync(peerFile('@mockoon/cli', 'package.json'), 'utf8')).version : null
+    defs.push({
+      name: 'Mockoon CLI',
+      version,
+      missing: bin ? null : `not installed: ${PEERS_INSTALL}`,
+      start: (port) => {
+        const commons = peersRequire('@mockoon/commons')
+        const env = commons.BuildEnvironment({ hasDefaultRoute: false, hasContentTypeHeader: false, hasCorsHeaders: false, port })
+        const route = commons.BuildHTTPRoute(true, { endpoint: 'v1/accounts/:account_id', body })
+        route.responses[0].disableTemplating = true
+        route.responses[0].headers = [{ key: 'Content-Type', value: 'application/json; charset=utf-8' }]
+        Object.assign(env, { name: 'passport-mock bench stub', hostname: HOST, routes: [route], rootChildren: [{ type: 'route', uuid: route.uuid }] })
+        const file = join(tmp, `mockoon-${port}.json`)
+        writeFileSync(file, JSON.stringify(env))
+        return { command: process.execPath, argv: [bin, 'start', '--data', file, '--port', String(port), '--hostname', HOST, '--disable-log-to-file', '--disable-admin-api'] }
+      },
+      how: 'mockoon-cli start on a one-route environment, templating off',
+    })
+  }
+  return defs
+}
+
+/** Spawns a peer and waits for the first 200 on the account route: the cold start. */
+async function startPeer(def, probeId) {
+  const port = await freePort()
+  const { command, argv } = def.start(port)
+  const t0 = performance.now()
+  const child = spawnChild(argv, { ...process.env, NODE_OPTIONS: '' }, command)
+  const url = `http://${HOST}:${port}`
+  await waitHttp(`${url}/v1/accounts/${probeId}`, child, 60000)
+  return { child, url, pid: child.pid, coldMs: performance.now() - t0 }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Deliveries a second a healthy local receiver gets: N payments with WEBHOOK_URL set, counted at the receiver. */
+async function webhookDeliveries(tpl) {
+  const arrivals = []
+  const receiver = createHttpServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      arrivals.push(performance.now())
+      res.writeHead(200).end('ok')
+    })
+  })
+  await new Promise((r) => receiver.listen(0, HOST, r))
+  const dbPath = copyDb(tpl.db, 'webhooks')
+  const m = await startMock(dbPath, { WEBHOOK_URL: `http://${HOST}:${receiver.address().port}/hooks`, WEBHOOK_SECRET: 'whsec_bench' })
+  try {
+    const auth = await token(m.url)
+    const [ids] = await preparePayments(m, auth, tpl, dbPath, WEBHOOK_PAYMENTS, 1)
+    // The payments through fetch, 50 at a time (exactly N of them; not what is measured).
+    let next = 0
+    let created = 0
+    const t0 = performance.now()
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (next < ids.length) {
+          const id = ids[next++]
+          const r = await json('POST', `${m.url}/v1/payments/breb`, { account_id: tpl.payer, resolution_id: id, amount: { value: '1', currency: 'COP' } }, { authorization: `Bearer ${auth}` })
+          if (r.status === 200 || r.status === 201) created++
+        }
+      }),
+    )
+    const createdAt = performance.now()
+    const createdMs = createdAt - t0
+    const atCreated = arrivals.length
+    // Each payment sends payment.outbound.confirmed now and payment.outbound.settled once settled (README "Webhooks").
+    const expected = created * 2
+    let last = -1
+    for (let idle = 0; arrivals.length < expected && idle < 40; await sleep(250)) idle = arrivals.length === last ? idle + 1 : ((last = arrivals.length), 0)
+    const first = arrivals[0] ?? 0
+    const span = (arrivals.at(-1) ?? 0) - first
+    const drain = (arrivals.at(-1) ?? 0) - createdAt
+    const perSecond = span > 0 ? round1((arrivals.length - 1) / (span / 1000)) : 0
+    return {
+      payments: created,
+      payments_created_per_second: round1(created / (createdMs / 1000)),
+      expected,
+      delivered: arrivals.length,
+      seconds_first_to_last: round1(span / 1000),
+      // First to last delivery: a lower bound when the sender keeps up with the payments.
+      per_second: perSecond,
+      // The events still to come once the last payment was created, and the rate they came at
+      // (settled events come SETTLEMENT_DELAY_MS after their payment: a small backlog drains slower).
+      backlog_at_last_payment: expected - atCreated,
+      drain_per_second: drain > 0 ? round1((arrivals.length - atCreated) / (drain / 1000)) : null,
+      limited_by_payments: perSecond >= 0.9 * 2 * (created / (createdMs / 1000)),
+      rss_after_mib: rssMiB(m.pid),
+    }
+  } finally {
+    await stopChild(m.child)
+    await new Promise((r) => receiver.close(r))
+  }
 }
 
 async function main() {
@@ -285,15 +602,20 @@ async function main() {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
       date: new Date().toISOString(),
+      load_average_at_start: os.loadavg().map(round1),
     },
-    settings: { quick: QUICK, rounds: ROUNDS, duration_s: DURATION, warmup_s: WARMUP, connections: CONNECTIONS, accounts: ACCOUNTS },
+    load_generator: GENERATOR,
+    settings: { quick: QUICK, rounds: ROUNDS, duration_s: DURATION, warmup_s: WARMUP, connections: CONNECTIONS, accounts: ACCOUNTS, accounts_big: OPTIONS.scale ? ACCOUNTS_BIG : null },
     scenarios: [],
+    peers: [],
+    scaling: null,
     other: {},
     targets: [],
   }
 
+  log('load generator:', GENERATOR)
   log('seeding', ACCOUNTS, 'accounts into a template database')
-  const tpl = seedTemplate()
+  const tpl = seedFile('template', ACCOUNTS)
 
   // The mocks: default configuration (LOG_LEVEL info), LOG_LEVEL=warn, and warn with the journal off.
   const mocks = {}
@@ -313,41 +635,85 @@ async function main() {
     const child = spawnChild([join(ROOT, 'bench', 'reference-server.mjs'), mode], { ...process.env, PORT: String(port), HOST, ...env })
     const url = `http://${HOST}:${port}`
     await waitHttp(`${url}/`, child)
-    return { child, url }
+    return { child, url, pid: child.pid }
   }
   const bareFastify = await reference('fastify', { BODY: JSON.stringify(sample.body) })
   const naive = await reference('naive', { DATABASE_PATH: copyDb(tpl.db, 'naive') })
 
-  const getById = (key) => ({ url: mocks[key].url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }], headers: { authorization: `Bearer ${auth[key]}` } } })
+  const byId = (ids, headers = {}) => ({ method: 'GET', headers, pathIds: { ids, prefix: '/v1/accounts/', suffix: '' } })
+  const listPath = (customerId) => `/v1/accounts?customer_id=${customerId}&status=ACTIVE&page_params.page_size=20&page_params.page_number=3`
+  const bearer = (key) => ({ authorization: `Bearer ${auth[key]}` })
   const scenarios = [
-    { name: 'floor: node:http, same account JSON', floor: true, url: floor.url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }] } },
-    { name: 'reference: bare Fastify, same account JSON', url: bareFastify.url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }] } },
-    { name: 'reference: naive Fastify + better-sqlite3 (no auth, no hooks)', url: naive.url, opts: { requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }] } },
-    { name: 'GET /v1/accounts/:id, LOG_LEVEL=warn', ...getById('warn'), target: 'get' },
-    { name: 'GET /v1/accounts/:id, default (info)', ...getById('info') },
-    {
-      name: 'POST /v1/iam/oauth/tokens',
-      url: mocks.info.url,
-      opts: { requests: [{ method: 'POST', path: '/v1/iam/oauth/tokens', body: JSON.stringify(CLIENT) }], headers: { 'content-type': 'application/json' } },
-    },
-    {
-      name: 'GET /v1/accounts?customer_id&status (page of 20)',
-      url: mocks.info.url,
-      opts: {
-        requests: [{ method: 'GET', path: `/v1/accounts?customer_id=${tpl.customerId}&status=ACTIVE&page_params.page_size=20&page_params.page_number=3` }],
-        headers: { authorization: `Bearer ${auth.info}` },
-      },
-    },
+    { name: SCENARIO.get('floor'), floor: true, url: floor.url, load: byId(tpl.ids) },
+    { name: 'reference: bare Fastify, same account JSON', url: bareFastify.url, load: byId(tpl.ids) },
+    { name: 'reference: naive Fastify + better-sqlite3 (no auth, no hooks)', url: naive.url, load: byId(tpl.ids) },
+    { name: SCENARIO.get('warn'), url: mocks.warn.url, load: byId(tpl.ids, bearer('warn')) },
+    { name: SCENARIO.get('info'), url: mocks.info.url, load: byId(tpl.ids, bearer('info')) },
+    { name: 'POST /v1/iam/oauth/tokens', url: mocks.info.url, load: { method: 'POST', path: '/v1/iam/oauth/tokens', body: JSON.stringify(CLIENT), headers: { 'content-type': 'application/json' } } },
+    { name: SCENARIO.get('list'), url: mocks.info.url, load: { method: 'GET', path: listPath(tpl.customerId), headers: bearer('info') } },
   ]
   if (!QUICK) {
-    scenarios.push({ name: 'GET /v1/accounts/:id, warn, JOURNAL_SIZE=0', ...getById('nojournal') })
-    scenarios.push({ name: 'GET /v1/accounts/:id, warn, fault rule matching nothing', ...getById('warn'), fault: true })
+    scenarios.push({ name: 'GET /v1/accounts/:id, warn, JOURNAL_SIZE=0', url: mocks.nojournal.url, load: byId(tpl.ids, bearer('nojournal')) })
+    scenarios.push({ name: 'GET /v1/accounts/:id, warn, fault rule matching nothing', url: mocks.warn.url, load: byId(tpl.ids, bearer('warn')), fault: true })
+  }
+
+  // The peers, each started (cold start: spawn → first 200 on the account route) and checked to answer the same JSON.
+  const peers = []
+  if (OPTIONS.peers) {
+    for (const def of peerDefinitions(sample.body)) {
+      const entry = { name: def.name, version: def.version, how: def.how, status: 'missing', note: def.missing }
+      results.peers.push(entry)
+      if (def.missing) {
+        log(`peer ${def.name}: ${def.missing}`)
+        continue
+      }
+      try {
+        log(`peer ${def.name} ${def.version ?? ''}: cold starts`)
+        const colds = []
+        for (let i = 1; i < PEER_COLD_STARTS; i++) {
+          const p = await startPeer(def, tpl.ids[1])
+          colds.push(p.coldMs)
+          await stopChild(p.child)
+        }
+        const p = await startPeer(def, tpl.ids[1])
+        colds.push(p.coldMs)
+        const answer = await json('GET', `${p.url}/v1/accounts/${tpl.ids[2]}`)
+        if (answer.status !== 200 || !isDeepStrictEqual(answer.body, sample.body)) throw new Error(`does not answer the account JSON: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`)
+        Object.assign(entry, { status: 'measured', note: null, cold_start_ms: { median: round1(median(colds)), n: colds.length } })
+        peers.push({ def, entry, ...p })
+        scenarios.push({ name: `peer: ${def.name} ${def.version ?? ''}, one static stub`.replace('  ', ' '), peer: entry, url: p.url, load: byId(tpl.ids, bearer('info')) })
+      } catch (error) {
+        Object.assign(entry, { status: 'failed', note: String(error.message ?? error).slice(0, 500) })
+        log(`peer ${def.name} failed:`, entry.note)
+      }
+    }
+  }
+
+  // How cost grows with the work: the same scenarios on a big database, seeded (and timed) once per run.
+  let big = null
+  if (OPTIONS.scale) {
+    log('seeding', ACCOUNTS_BIG, 'accounts into the big database (timed)')
+    big = seedFile('big', ACCOUNTS_BIG)
+    const s = big.seed
+    results.scaling = {
+      small: ACCOUNTS,
+      big: ACCOUNTS_BIG,
+      seed: { ...s, ms_per_million: Math.round((s.ms * 1e6) / s.accounts), mib_per_million: round1((s.bytes * 1e6) / s.accounts / 2 ** 20), load_average: os.loadavg().map(round1) },
+    }
+    mocks.big = await startMock(big.db, { LOG_LEVEL: undefined, JOURNAL_SIZE: undefined })
+    auth.big = await token(mocks.big.url)
+    scenarios.push({ name: SCENARIO.get('big-get'), url: mocks.big.url, load: byId(big.ids, bearer('big')) })
+    // The same file, ids drawn from as many accounts as the small database has: tells the size of
+    // the file from the number of distinct accounts read (what any per-account cache sees).
+    scenarios.push({ name: SCENARIO.get('big-get-subset'), url: mocks.big.url, load: byId(big.ids.slice(0, ACCOUNTS), bearer('big')) })
+    scenarios.push({ name: SCENARIO.get('big-list'), url: mocks.big.url, load: { method: 'GET', path: listPath(big.customerId), headers: bearer('big') } })
   }
 
   // Check every scenario answers 200 once before loading it.
   for (const s of scenarios) {
-    const first = s.opts.requests[0]
-    const res = await fetch(s.url + (first.path ?? `/v1/accounts/${tpl.ids[2]}`), { method: first.method, headers: s.opts.headers, body: first.body })
+    const l = s.load
+    const path = l.path && !l.pathIds ? l.path : `${l.pathIds.prefix}${l.pathIds.ids[2]}${l.pathIds.suffix}`
+    const res = await fetch(s.url + path, { method: l.method, headers: l.headers, body: l.body })
     if (res.status !== 200) throw new Error(`${s.name}: ${res.status} ${await res.text()}`)
     await res.arrayBuffer().catch(() => {})
   }
@@ -368,7 +734,7 @@ async function main() {
   log('warm-up')
   for (const s of scenarios) {
     await setFault(!!s.fault)
-    await load(s.url, { duration: WARMUP, ...s.opts, title: s.name })
+    await load(s.url, s.load, WARMUP, s.name)
   }
   const runs = new Map(scenarios.map((s) => [s, []]))
   for (let round = 1; round <= ROUNDS; round++) {
@@ -376,74 +742,46 @@ async function main() {
     for (const s of scenarios) {
       await setFault(!!s.fault)
       log(`round ${round}/${ROUNDS}:`, s.name)
-      runs.get(s).push(await load(s.url, { duration: DURATION, ...s.opts, title: s.name }))
+      runs.get(s).push(await load(s.url, s.load, DURATION, s.name))
     }
   }
   await setFault(false)
   const floorRps = median(runs.get(scenarios[0]).map((r) => r.rps))
-  for (const s of scenarios) results.scenarios.push(summarise(s.name, runs.get(s), s.floor ? null : floorRps))
+  for (const s of scenarios) results.scenarios.push(summarise(s.name, runs.get(s), s.floor ? null : floorRps, s.peer ? { peer: true } : {}))
+  for (const p of peers) {
+    const s = results.scenarios.find((x) => x.peer && x.scenario.startsWith(`peer: ${p.def.name}`))
+    Object.assign(p.entry, { rps: s.rps, ratio_to_floor: s.ratio_to_floor, p99_ms: s.p99_ms, rss_after_load_mib: rssTreeMiB(p.pid) })
+    await stopChild(p.child)
+  }
 
-  // Payments: resolutions made beforehand (one over HTTP, cloned in the file), only the payments counted.
-  log('payments: preparing resolutions')
-  const pay = mocks.info
-  const resolution = await json('POST', `${pay.url}/v1/resolve-key`, { customer_id: tpl.customerId, key: { key_type: 'PHONE', key_value: '3157770001' } }, { authorization: `Bearer ${auth.info}` })
-  if (resolution.status !== 200) throw new Error(`resolve-key: ${resolution.status} ${JSON.stringify(resolution.body)}`)
-  const perRound = QUICK ? 20000 : 60000
-  const resolutionIds = cloneResolutions(join(tmp, 'info.sqlite'), resolution.body.id, perRound * (ROUNDS + 1))
-  const payRuns = []
-  let paid = 0
-  let used = 0
-  let timedOut = 0
+  // Payments: resolutions made beforehand, only the payments counted; the small and the big
+  // database in alternate rounds (a warm-up round each first), then the balances of each.
+  const payers = [{ key: 'info', name: SCENARIO.get('pay'), seeded: tpl, dbPath: join(tmp, 'info.sqlite') }]
+  if (big) payers.push({ key: 'big', name: SCENARIO.get('big-pay'), seeded: big, dbPath: big.db })
+  const perRound = QUICK ? 20000 : 100000
+  for (const p of payers) {
+    log(`payments (${p.key}): preparing resolutions`)
+    p.slices = await preparePayments(mocks[p.key], auth[p.key], p.seeded, p.dbPath, perRound, ROUNDS + 1)
+    p.runs = []
+  }
   for (let round = 0; round <= ROUNDS; round++) {
-    const slice = resolutionIds.slice(round * perRound, (round + 1) * perRound)
-    log(round === 0 ? 'payments: warm-up' : `payments: round ${round}/${ROUNDS}`)
-    const r = await paymentsRound(pay, auth.info, tpl.payer, slice, round === 0 ? WARMUP : DURATION)
-    paid += r.ok
-    used += r.used
-    timedOut += r.timeouts + r.errors
-    if (round > 0) payRuns.push(r)
+    for (const p of payers) {
+      log(round === 0 ? `payments (${p.key}): warm-up` : `payments (${p.key}): round ${round}/${ROUNDS}`)
+      p.runs.push(await load(mocks[p.key].url, paymentScenario(auth[p.key], p.seeded.payer, p.slices[round]), round === 0 ? WARMUP : DURATION, `payments ${p.key}`))
+    }
   }
-  // Balances: every stored payment is 1 peso from the payer, and after settlement nothing is pending.
-  // autocannon stops counting at the end of a run while up to CONNECTIONS requests are in flight,
-  // and gives up on a request after 10 s, so the server may store a few more payments than 2xx were
-  // counted (never more than those); the balances must match the stored payments exactly.
-  // Settlement is due SETTLEMENT_DELAY_MS (1 s) after creation; wait (up to 60 s) until nothing is pending.
-  let acct
-  for (const deadline = Date.now() + 60000; ; await sleep(250)) {
-    acct = await json('GET', `${pay.url}/v1/accounts/${tpl.payer}`, undefined, { authorization: `Bearer ${auth.info}` })
-    if (Number(acct.body?.pending_balance?.value) === 0 || Date.now() > deadline) break
+  for (const p of payers) {
+    const balances = await checkBalances(mocks[p.key], auth[p.key], p.seeded.payer, p.runs.slice(1), p.runs)
+    results.scenarios.push(summarise(p.name, p.runs.slice(1), null, { balances }))
   }
-  const list = await json('GET', `${pay.url}/v1/payments?account_id=${tpl.payer}&direction=OUTBOUND&page_params.page_size=1`, undefined, { authorization: `Bearer ${auth.info}` })
-  const rejected = await json('GET', `${pay.url}/v1/payments?account_id=${tpl.payer}&status=REJECTED&page_params.page_size=1`, undefined, { authorization: `Bearer ${auth.info}` })
-  const settled = await json('GET', `${pay.url}/v1/payments?account_id=${tpl.payer}&status=SETTLED&page_params.page_size=1`, undefined, { authorization: `Bearer ${auth.info}` })
-  const stored = list.body?.pagination_info?.total_elements ?? null
-  const balance = {
-    counted_2xx: paid,
-    client_timeouts_and_errors: timedOut,
-    payments_stored: stored,
-    settled: settled.status === 200 ? settled.body.pagination_info.total_elements : 0,
-    rejected: rejected.status === 200 ? rejected.body.pagination_info.total_elements : 0,
-    resolutions_used: used,
-    available: acct.body?.available_balance?.value,
-    pending: acct.body?.pending_balance?.value,
-    expected_available: stored === null ? null : String(PAYER_BALANCE - stored),
-    exhausted: payRuns.some((r) => r.exhausted),
-  }
-  balance.exact =
-    stored !== null &&
-    stored >= paid &&
-    stored <= paid + CONNECTIONS * (ROUNDS + 1) + timedOut &&
-    stored <= used &&
-    balance.settled === stored &&
-    balance.rejected === 0 &&
-    balance.available === balance.expected_available &&
-    Number(balance.pending) === 0 &&
-    !balance.exhausted
-  results.scenarios.push(summarise('POST /v1/payments/breb (distinct resolutions)', payRuns, null, { balances: balance }))
 
   // RSS after the load, from /proc.
   results.other.rss_after_load_mib = Object.fromEntries(Object.entries(mocks).map(([k, m]) => [k, rssMiB(m.pid)]))
   results.other.floor_rss_mib = rssMiB(floor.pid)
+  if (results.scaling) results.scaling.rss_after_load_mib = { small: results.other.rss_after_load_mib.info, big: results.other.rss_after_load_mib.big }
+
+  log('webhook deliveries')
+  results.other.webhooks = await webhookDeliveries(tpl)
 
   // Reset of the default fixtures on a fresh default database.
   log('reset')
@@ -494,22 +832,6 @@ async function main() {
     results.other.cold_start_ms = { median: round1(median(times)), min: round1(Math.min(...times)), max: round1(Math.max(...times)), n: times.length }
   }
 
-  // Seed of SEED_BIG accounts under one customer into a file with the CLI.
-  log('seed', SEED_BIG)
-  {
-    const doc = join(tmp, 'big.json')
-    writeFileSync(doc, JSON.stringify({ customers: [{ business_name: 'Big' }], accounts: Array.from({ length: SEED_BIG }, () => ({})) }))
-    const db = join(tmp, 'big.sqlite')
-    const t0 = performance.now()
-    const r = spawnSync(process.execPath, [CLI, 'seed', doc, '--db', db, '-q'], { cwd: ROOT, encoding: 'utf8', timeout: 120000 })
-    const ms = performance.now() - t0
-    if (r.status !== 0) throw new Error(`seed ${SEED_BIG}: ${r.status} ${r.stderr}`)
-    const check = new Database(db, { readonly: true })
-    const count = check.prepare('SELECT count(*) AS n FROM accounts').get().n
-    check.close()
-    results.other.seed = { accounts: SEED_BIG, ms: Math.round(ms), accounts_in_file: count }
-  }
-
   // Production install size: a copy with dev dependencies pruned, as test/packaging does.
   if (!QUICK) {
     log('production install size')
@@ -528,53 +850,26 @@ async function main() {
     results.other.production_install = { total_mib: round1(du(dir) / 2 ** 20), node_modules_mib: round1(du(join(dir, 'node_modules')) / 2 ** 20), top_level_packages: packages }
   }
 
+  // RSS after the whole bench: every mock still running (the default one took tokens, the list and payments too).
+  results.other.rss_after_bench_by_mock_mib = Object.fromEntries(Object.entries(mocks).map(([k, m]) => [k, rssMiB(m.pid)]))
+  const small = Object.entries(results.other.rss_after_bench_by_mock_mib).filter(([k, v]) => k !== 'big' && v !== null)
+  results.other.rss_after_bench_mib = small.length ? Math.max(...small.map(([, v]) => v)) : null
+
   if (PROFILE) {
     for (const m of Object.values(mocks)) await stopChild(m.child)
     results.profiles = await profiles(tpl)
   }
 
-  // Targets (reported, not enforced).
-  const get = results.scenarios.find((s) => s.scenario === 'GET /v1/accounts/:id, LOG_LEVEL=warn')
-  const payS = results.scenarios.find((s) => s.scenario.startsWith('POST /v1/payments'))
-  const rss = Math.max(...Object.values(results.other.rss_after_load_mib).filter((x) => x !== null))
-  const target = (what, value, met) => results.targets.push({ target: what, value, met })
-  target('GET by id (warn) ≥ 0.6× floor', `${get.ratio_to_floor}×`, get.ratio_to_floor >= 0.6)
-  target('GET by id (warn) p99 < 10 ms', `${get.p99_ms} ms (worst round ${get.max_p99_ms})`, get.max_p99_ms < 10)
-  target('GET by id (warn) every answer 200', `${get.non_2xx} non-2xx, ${get.errors} errors`, get.non_2xx === 0 && get.errors === 0)
-  target('payments ≥ 3,000/s with exact balances', `${payS.rps}/s, balances ${payS.balances.exact ? 'exact' : 'WRONG'}`, payS.rps >= 3000 && payS.balances.exact)
-  target('cold start < 300 ms (median)', `${results.other.cold_start_ms.median} ms`, results.other.cold_start_ms.median < 300)
-  target('reset < 50 ms', `${results.other.reset_ms.median} ms`, results.other.reset_ms.median < 50)
-  target(`seed ${SEED_BIG.toLocaleString('en')} accounts < 5 s`, `${results.other.seed.ms} ms`, results.other.seed.ms < 5000)
-  target('RSS after load < 120 MiB', `${rss} MiB`, rss < 120)
+  results.targets = issue15Targets(results)
+  results.machine.load_average_at_end = os.loadavg().map(round1)
   results.elapsed_s = Math.round((Date.now() - started) / 1000)
 
-  mkdirSync(join(ROOT, 'bench'), { recursive: true })
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
+  // A full run's results are committed (bench/results.json); a smoke run's go beside the profiles.
+  const file = QUICK ? join(OUT, 'results-quick.json') : join(ROOT, 'bench', 'results.json')
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
+  log('results in', file.slice(ROOT.length + 1))
   process.stdout.write(markdown(results))
-}
-
-function markdown(r) {
-  const lines = []
-  const m = r.machine
-  lines.push(`### passport-mock benchmark — ${m.date.slice(0, 10)}`, '')
-  lines.push(`${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, Node ${m.node}; autocannon, ${CONNECTIONS} connections, loopback, ${r.settings.rounds} round(s) of ${r.settings.duration_s} s after ${r.settings.warmup_s} s warm-up; medians.`, '')
-  lines.push('| scenario | req/s | × floor | p50 ms | p99 ms | non-2xx + errors |', '|---|---:|---:|---:|---:|---:|')
-  for (const s of r.scenarios) lines.push(`| ${s.scenario} | ${Math.round(s.rps).toLocaleString('en')} | ${s.ratio_to_floor ?? '—'} | ${s.p50_ms} | ${s.p99_ms} | ${s.non_2xx + s.errors} |`)
-  lines.push('', '| measure | value |', '|---|---:|')
-  lines.push(`| cold start (spawn → first token 200), median of ${r.other.cold_start_ms.n} | ${r.other.cold_start_ms.median} ms |`)
-  lines.push(`| POST /_mock/reset, median of ${r.other.reset_ms.n} | ${r.other.reset_ms.median} ms |`)
-  lines.push(`| \`passport-mock seed\` of ${r.other.seed.accounts.toLocaleString('en')} accounts | ${r.other.seed.ms} ms |`)
-  lines.push(`| RSS after load (${Object.keys(r.other.rss_after_load_mib).join(' / ')}) | ${Object.values(r.other.rss_after_load_mib).join(' / ')} MiB |`)
-  if (r.other.production_install) lines.push(`| production install (du -sb) | ${r.other.production_install.total_mib} MiB (node_modules ${r.other.production_install.node_modules_mib} MiB) |`)
-  lines.push('', '| target | value | met |', '|---|---|---|')
-  for (const t of r.targets) lines.push(`| ${t.target} | ${t.value} | ${t.met ? 'yes' : '**no**'} |`)
-  for (const p of r.profiles ?? []) {
-    lines.push('', `CPU profile of the mock (LOG_LEVEL=warn) under ${p.scenario}, self time of ${p.busy_ms} ms busy (${p.file}):`, '', '| package | self % |', '|---|---:|')
-    for (const x of p.packages.slice(0, 12)) lines.push(`| ${x.name} | ${x.pct} |`)
-    lines.push('', '| function | self % |', '|---|---:|')
-    for (const f of p.functions.slice(0, 20)) lines.push(`| ${f.name} | ${f.pct} |`)
-  }
-  return lines.join('\n') + '\n'
 }
 
 /** The mock at LOG_LEVEL=warn under --cpu-prof while `drive` loads it; the profile summarised by package and function. */
@@ -599,12 +894,12 @@ async function profile(tpl, name, drive) {
 async function profiles(tpl) {
   const duration = QUICK ? 2 : 10
   const get = await profile(tpl, 'GET /v1/accounts/:id', (m, auth) =>
-    load(m.url, { duration, requests: [{ method: 'GET', setupRequest: randomPath(tpl.ids) }], headers: { authorization: `Bearer ${auth}` }, title: 'profile GET' }),
+    load(m.url, { method: 'GET', headers: { authorization: `Bearer ${auth}` }, pathIds: { ids: tpl.ids, prefix: '/v1/accounts/', suffix: '' } }, duration, 'profile GET'),
   )
   const payments = await profile(tpl, 'POST /v1/payments/breb', async (m, auth, dbPath) => {
     const r = await json('POST', `${m.url}/v1/resolve-key`, { customer_id: tpl.customerId, key: { key_type: 'PHONE', key_value: '3157770002' } }, { authorization: `Bearer ${auth}` })
     if (r.status !== 200) throw new Error(`resolve-key: ${r.status}`)
-    await paymentsRound(m, auth, tpl.payer, cloneResolutions(dbPath, r.body.id, QUICK ? 20000 : 60000), duration)
+    await load(m.url, paymentScenario(auth, tpl.payer, cloneResolutions(dbPath, r.body.id, QUICK ? 20000 : 150000)), duration, 'profile payments')
   })
   return [get, payments]
 }

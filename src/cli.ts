@@ -14,6 +14,9 @@ import { type Config, ConfigError, DATABASE_DEFAULT_TEXT, loadConfig, MIGRATIONS
  */
 
 const BIN = 'passport-mock'
+/** The page cache of `seed` and `import`, whose one transaction may write hundreds of MiB (src/database/open-database.ts). */
+const BULK_CACHE_MIB = 256
+
 /** A seed document with at least this many objects shows a progress bar. */
 const PROGRESS_THRESHOLD = 1000
 
@@ -238,7 +241,7 @@ async function seed(args: string[]): Promise<number> {
   ])
   // The same lock as a server's (issue 11 item 3): never write a file a running server holds.
   const lock = lockDatabaseFile(config.databasePath)
-  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR), lock)
+  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR, { bulkCacheMiB: BULK_CACHE_MIB }), lock)
   let progress: ReturnType<typeof seedProgress> | undefined
   try {
     const services = createServices({ db, clock: new MockClock(), config })
@@ -297,7 +300,7 @@ async function importState(args: string[]): Promise<number> {
     import('./core/errors.js'),
   ])
   const lock = lockDatabaseFile(config.databasePath)
-  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR), lock)
+  const db = openWithLock(() => openDatabase(config.databasePath, MIGRATIONS_DIR, { bulkCacheMiB: BULK_CACHE_MIB }), lock)
   try {
     const services = createServices({ db, clock: new MockClock(), config })
     const startedMs = performance.now()
