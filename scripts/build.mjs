@@ -24,8 +24,9 @@ await build({
   // Loaded from node_modules at run time: a native addon (better-sqlite3); packages that find
   // their own files by path (pino's transport worker, pino-pretty, Swagger UI's static files);
   // and those only some runs need, imported when needed (faker, qrcode, the CLI's progress bar,
-  // selfsigned for a first HTTPS start, yaml for a YAML scenario).
-  external: ['better-sqlite3', 'pino', 'pino-pretty', 'thread-stream', '@fastify/swagger-ui', '@fastify/static', '@faker-js/faker', 'qrcode', 'cli-progress', 'selfsigned', 'yaml'],
+  // selfsigned for a first HTTPS start). Not yaml: @fastify/swagger requires it at start, and
+  // its 72 files loaded one by one from node_modules were a cold start's largest package (issue 15).
+  external: ['better-sqlite3', 'pino', 'pino-pretty', 'thread-stream', '@fastify/swagger-ui', '@fastify/static', '@faker-js/faker', 'qrcode', 'cli-progress', 'selfsigned'],
   // CommonJS packages inside an ES module bundle call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 })

@@ -15,6 +15,7 @@ import { createClientErrorHandler } from './plugins/client-errors.js'
 import { type ErrorReport, errorHandlerPlugin, sendError, toPassportError } from './plugins/error-handler.js'
 import { faultsPlugin, realSleep, type Sleep } from './plugins/faults.js'
 import { journalPlugin } from './plugins/journal.js'
+import { lazyChildLogger } from './plugins/lazy-request-logger.js'
 import { listQueryPlugin } from './plugins/list-query.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { requestLogPlugin } from './plugins/request-log.js'
@@ -123,6 +124,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
         ? false
         : { level: config.logLevel, ...(deps.logStream && { stream: deps.logStream }), ...(deps.prettyLog && { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,reqId' } } }) },
     genReqId: () => randomUUID(),
+    // request.log is made only when a request logs (issue 15): see the plugin.
+    childLoggerFactory: lazyChildLogger,
     // One line per request comes from the request-log plugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: V1_BODY_LIMIT,

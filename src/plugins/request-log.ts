@@ -11,8 +11,11 @@ import { pathOf } from './error-handler.js'
 export const requestLogPlugin = fp(
   async (app: FastifyInstance) => {
     app.addHook('onResponse', (request, reply, done) => {
-      const quiet = request.method === 'GET' && request.url.startsWith('/_mock/')
-      request.log[quiet ? 'debug' : 'info'](
+      const level = request.method === 'GET' && request.url.startsWith('/_mock/') ? 'debug' : 'info'
+      // At LOG_LEVEL=warn the line is not built at all (issue 15); with no logger, nothing logs.
+      const log = request.log as { isLevelEnabled?: (level: string) => boolean }
+      if (typeof log.isLevelEnabled !== 'function' || !log.isLevelEnabled(level)) return done()
+      request.log[level](
         { method: request.method, url: pathOf(request.url), status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100, trace_id: request.id },
         'request',
       )

@@ -9,6 +9,18 @@ declare module 'fastify' {
 }
 
 /**
+ * Whether a body follows the headers: a request with neither Content-Length nor
+ * Transfer-Encoding has none (RFC 9112 §6.3), nor has one with `Content-Length: 0`. Most
+ * requests are GETs without a body, and Node has not yet marked them complete when this hook
+ * runs: they then got a timer and two listeners each, for nothing (issue 15).
+ */
+function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true
+  const length = headers['content-length']
+  return length !== undefined && length !== '0'
+}
+
+/**
  * A body must be whole within REQUEST_TIMEOUT_MS of the request's start (issue 11 item 12).
  * Node's own requestTimeout (set too, in src/app.ts) covers a request whose headers are still
  * arriving, answered by the client-error handler; once Node hands a request to Fastify it no
@@ -20,7 +32,7 @@ export const requestTimeoutPlugin = fp(
   async (app: FastifyInstance, { timeoutMs }: { timeoutMs: number }) => {
     app.decorateRequest('bodyTimer', null)
     app.addHook('preParsing', (request, reply, payload, done) => {
-      if (request.raw.complete) return done(null, payload)
+      if (request.raw.complete || !hasBody(request.headers)) return done(null, payload)
       const remaining = Math.max(0, timeoutMs - reply.elapsedTime)
       const timer = setTimeout(() => {
         request.bodyTimer = null

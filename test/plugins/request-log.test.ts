@@ -34,3 +34,42 @@ t.test('at debug, control-plane reads are logged too', async (t) => {
   await app.inject({ url: '/_mock/accounts?page_params.page_size=1' })
   t.same(requestLines(), ['GET /_mock/accounts 200'])
 })
+
+t.test('request.log is made only when a request logs, and its lines carry the request id as before (issue 15)', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    },
+  })
+  const config = { ...loadConfig({}), databasePath: ':memory:', logLevel: 'warn' as const }
+  const app = await buildApp(config, { timeSource: new ManualTime('2026-01-15T12:00:00.000Z'), sweepIntervalMs: 0, sleep: async () => {}, logStream })
+  t.teardown(() => app.close())
+  let made = 0
+  app.get('/probe', async (request) => {
+    const parent = app.log as unknown as { child: (...a: unknown[]) => unknown }
+    const child = parent.child
+    parent.child = (...a: unknown[]) => {
+      made++
+      return child.apply(parent, a)
+    }
+    try {
+      request.log.info('not at warn')
+      request.log.debug('nor this')
+      const quiet = made
+      request.log.warn({ n: 1 }, 'at warn')
+      request.log.error('and error')
+      return { quiet, made }
+    } finally {
+      parent.child = child
+    }
+  })
+  const res = await app.inject({ url: '/probe' })
+  t.same(res.json(), { quiet: 0, made: 1 }, 'no child for lines below the level; one, once, for the first line written')
+  const written = lines.filter((l) => l.msg === 'at warn' || l.msg === 'and error')
+  t.equal(written.length, 2)
+  for (const line of written) t.equal(line.reqId, res.headers['x-trace-id'], `"${String(line.msg)}" names the request`)
+  t.equal(written[0]?.n, 1, 'the line keeps its own fields')
+  t.notOk(lines.some((l) => l.msg === 'not at warn' || l.msg === 'nor this'))
+})

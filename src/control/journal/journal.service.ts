@@ -1,5 +1,5 @@
 import { REDACTED, isSecretName, redactSecrets, redactSecretsInUrl } from '../../core/redact-secrets.js'
-import type { JournalEntry, JournalStore } from './journal.store.js'
+import type { JournalEntry, JournalRecord, JournalStore } from './journal.store.js'
 
 /** A body larger than this (bytes) is noted, not kept: 1000 entries of 1 MiB bodies would be a gigabyte. */
 export const MAX_JOURNAL_BODY_BYTES = 64 * 1024
@@ -119,24 +119,22 @@ export class JournalService {
     const omitted = bytes > MAX_JOURNAL_BODY_BYTES
     const cut = { truncated: false }
     const requestBody = hasBody && !omitted ? redactSecrets(request.body, cut) : null
-    const entry: JournalEntry = {
+    const response = keptResponse(request.status, request.responsePayload)
+    const entry: JournalRecord = {
       traceId: request.traceId,
       method: request.method,
       url: redactSecretsInUrl(request.url),
       status: request.status,
       durationMs: Math.round(request.durationMs * 100) / 100,
-      at: request.at.toISOString(),
+      atMs: request.at.getTime(),
       requestBody,
       requestBodyOmitted: omitted,
       requestBodyTruncated: cut.truncated,
       requestHeaders: redactHeaders(request.requestHeaders),
       responseHeaders: redactHeaders(request.responseHeaders),
-      responseBody: null,
-      responseBodyTruncated: false,
+      responseBody: response.body,
+      responseBodyTruncated: response.truncated,
     }
-    const response = keptResponse(request.status, request.responsePayload)
-    entry.responseBody = response.body
-    entry.responseBodyTruncated = response.truncated
     this.store.push(entry)
   }
 

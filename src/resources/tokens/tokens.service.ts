@@ -10,6 +10,15 @@ import type { Token, TokensStore } from './tokens.store.js'
 
 export const GRANT_FLOW = 'GRANT_FLOW_CLIENT_CREDENTIALS'
 const ACCESS_TOKEN = /^[0-9a-f]{64}$/
+
+/** The token of an `Authorization: Bearer …` header (scheme in any case, spaces around), or 401 missing_token. */
+function bearerToken(authorization: string | undefined): string {
+  // What clients send, read without a regular expression; anything else takes the general path.
+  if (authorization !== undefined && authorization.length === 71 && authorization.startsWith('Bearer ')) return authorization.slice(7)
+  const match = authorization && /^Bearer(?:\s+(.*))?$/i.exec(authorization.trim())
+  if (!match) throw new PassportError('missing_token')
+  return (match[1] ?? '').trim()
+}
 // Compared against when the client is unknown, so both failures take the same work (CONTRACT §3).
 const DUMMY_SECRET = 'passport-mock-no-such-client-secret'
 
@@ -96,14 +105,13 @@ export class TokensService {
 
   /** The principal behind a bearer token, or the 401 that says why there is none. */
   authenticate(authorization: string | undefined): Principal {
-    const match = authorization && /^Bearer(?:\s+(.*))?$/i.exec(authorization.trim())
-    if (!match) throw new PassportError('missing_token')
-    const accessToken = (match[1] ?? '').trim()
+    const accessToken = bearerToken(authorization)
     if (!ACCESS_TOKEN.test(accessToken)) throw new PassportError('invalid_token')
     const token = this.tokens.findByHash(sha256Hex(accessToken))
     if (!token) throw new PassportError('invalid_token')
     if (token.revokedAt !== null) throw new PassportError('token_revoked')
-    if (this.clock.now().toISOString() >= token.expiresAt) throw new PassportError('token_expired')
+    // In milliseconds: formatting the clock as text on every request cost more than the rest (issue 15).
+    if (this.clock.now().getTime() >= Date.parse(token.expiresAt)) throw new PassportError('token_expired')
     return { entityId: token.entityId, clientId: token.clientId, tokenId: token.id, scopes: token.scopes }
   }
 
