@@ -272,7 +272,8 @@ async function webhooks() {
     db.close()
   }
   const loadBefore = load()
-  const mock = await startMock(dbPath, { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: 'whsec_measure' })
+  const prof = opt('prof', undefined)
+  const mock = await startMock(dbPath, { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: 'whsec_measure' }, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])
   const cpu0 = cpuSeconds(mock.child.pid)
   const t0 = performance.now()
   while (receiver.state().n < n && performance.now() - t0 < 120000) await sleep(20)
