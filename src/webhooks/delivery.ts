@@ -6,7 +6,7 @@ import { LaneQueue, type SendResult } from './lane-queue.js'
 import type { EventsService } from './events.service.js'
 import { keepAliveAgents, type SendAgents, signedPost } from './signed-post.js'
 import { signatureHeader } from './webhook-signature.js'
-import type { JobUpdate, WebhookJob, WebhooksStore } from './webhooks.store.js'
+import type { JobUpdate, WebhookDeliveryRecord, WebhookJob, WebhooksStore } from './webhooks.store.js'
 
 /** CONTRACT §4: a delivery fails when the receiver gives no answer in 5 s. */
 export const WEBHOOK_TIMEOUT_MS = 5000
@@ -55,6 +55,7 @@ export class WebhookDelivery {
   readonly #queue: LaneQueue<WebhookJob>
   readonly #policy: TargetPolicy
   readonly #agents: SendAgents
+  #toRecord: { delivery: WebhookDeliveryRecord; update: JobUpdate; resolve: () => void; reject: (error: unknown) => void }[] = []
 
   constructor(
     private readonly store: WebhooksStore,
@@ -134,7 +135,7 @@ export class WebhookDelivery {
     })
     if ('aborted' in outcome) return 'aborted'
     const delivered = 'status' in outcome && outcome.status >= 200 && outcome.status < 300
-    this.store.recordAttempt(
+    await this.#record(
       {
         id: randomUUID(),
         jobId: job.id,
@@ -149,6 +150,34 @@ export class WebhookDelivery {
       this.#next(delivered, endpoint.mode, attempt),
     )
     return delivered ? 'succeeded' : 'failed'
+  }
+
+  /**
+   * Records an attempt; resolves once it is committed. The attempts that end in one turn of the
+   * event loop are committed together (issue 15: a commit per attempt was the largest database
+   * cost of a send), each in a savepoint of its own, as payments are. The send, and so its job's
+   * place in flight, lasts until then: the job is never picked again while its record waits. If
+   * the record fails, the send reports the error and its job stays pending, sent again later, as
+   * when the record was written at once.
+   */
+  #record(delivery: WebhookDeliveryRecord, update: JobUpdate): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#toRecord.length === 0) setImmediate(this.#flushRecords)
+      this.#toRecord.push({ delivery, update, resolve, reject })
+    })
+  }
+
+  readonly #flushRecords = (): void => {
+    const batch = this.#toRecord
+    this.#toRecord = []
+    let outcomes: (true | unknown)[]
+    try {
+      outcomes = this.store.recordAttempts(batch)
+    } catch (error) {
+      for (const item of batch) item.reject(error)
+      return
+    }
+    batch.forEach((item, i) => (outcomes[i] === true ? item.resolve() : item.reject(outcomes[i])))
   }
 
   /** After attempt number `attempt` (1 is the first send): done, failed, or wait base×2^(attempt−1). */

@@ -124,6 +124,7 @@ export class WebhooksStore {
   readonly #insertDelivery: Statement
   readonly #deliveries: Statement
   readonly #recordAttempt: (delivery: WebhookDeliveryRecord, update: JobUpdate) => void
+  readonly #recordAttempts: (attempts: readonly { delivery: WebhookDeliveryRecord; update: JobUpdate }[]) => (true | unknown)[]
   readonly #removeEndpoint: (id: string) => boolean
 
   constructor(db: Database) {
@@ -179,6 +180,16 @@ export class WebhooksStore {
       this.#insertDelivery.run(delivery)
       this.#updateJob.run({ id: delivery.jobId, ...update })
     })
+    this.#recordAttempts = db.transaction((attempts: readonly { delivery: WebhookDeliveryRecord; update: JobUpdate }[]) =>
+      attempts.map(({ delivery, update }): true | unknown => {
+        try {
+          this.#recordAttempt(delivery, update)
+          return true
+        } catch (error) {
+          return error
+        }
+      }),
+    )
     this.#removeEndpoint = db.transaction((id: string) => {
       // Nothing more goes to a removed endpoint; what it already received stays in the log.
       this.#deletePendingJobsOf.run(id)
@@ -244,6 +255,15 @@ export class WebhooksStore {
   /** One attempt: its row in the log and its job's new state, in one transaction. */
   recordAttempt(delivery: WebhookDeliveryRecord, update: JobUpdate): void {
     this.#recordAttempt(delivery, update)
+  }
+
+  /**
+   * Several attempts in one transaction, each in a savepoint of its own (recordAttempt nested):
+   * one that fails leaves no trace and the others are recorded. Answers, per attempt, true or
+   * its error; throws (nothing recorded) when the commit itself fails.
+   */
+  recordAttempts(attempts: readonly { delivery: WebhookDeliveryRecord; update: JobUpdate }[]): (true | unknown)[] {
+    return this.#recordAttempts(attempts)
   }
 
   /** The attempt log, newest first. */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { buildWebhookApp, DEFAULT_ENTITY } from '../helpers/webhooks.js'
+import { at, buildWebhookApp, DEFAULT_ENTITY } from '../helpers/webhooks.js'
 
 // Issue 15: a webhook send opened and closed a connection of its own; sends to one receiver now
 // reuse its sockets (at most its 8 lanes' worth), and none outlives the app.
@@ -113,4 +113,60 @@ t.test('a receiver that answers Connection: close gets every event, on a connect
   t.equal(new Set(receiver.ids).size, 40)
   t.equal(receiver.connections(), 40, 'the mock honours the receiver’s close')
   t.ok(app.services.stores.webhooks.deliveries({ limit: 100 }).every((d) => d.status === 200), 'every attempt succeeded')
+})
+
+// Issue 15: the attempts that end in one turn are recorded in one transaction, each in a savepoint.
+t.test('attempts recorded together: one that cannot be written leaves no trace, the others are recorded', async (t) => {
+  const { app } = await buildWebhookApp(t, { config: { webhookUrl: 'http://127.0.0.1:9/hooks', webhookSecret: SECRET } })
+  emitEvents(app, 3)
+  const store = app.services.stores.webhooks
+  const jobs = store.dueJobs(Date.now() + 1, 10)
+  t.equal(jobs.length, 3)
+  const attempt = (job: (typeof jobs)[number], type: string | null) => ({
+    delivery: { id: `attempt-${job.id}`, jobId: job.id, eventId: job.eventId, type: type as string, url: job.url, attempt: 1, status: 200, error: null, at: '2026-01-15T12:00:00.000Z' },
+    update: { attempts: 1, state: 'delivered' as const, nextAttemptMs: 0 },
+  })
+  // The second breaks NOT NULL on the log's type.
+  const outcomes = store.recordAttempts([attempt(at(jobs, 0), 'payment.outbound.confirmed'), attempt(at(jobs, 1), null), attempt(at(jobs, 2), 'payment.outbound.confirmed')])
+  t.equal(outcomes[0], true)
+  t.match(outcomes[1], { code: 'SQLITE_CONSTRAINT_NOTNULL' })
+  t.equal(outcomes[2], true)
+  const states = app.services.db.prepare('SELECT id, state, attempts FROM webhook_jobs').all() as { id: string; state: string; attempts: number }[]
+  const stateOf = (id: string) => states.find((s) => s.id === id)
+  t.match(stateOf(at(jobs, 0).id), { state: 'delivered', attempts: 1 })
+  t.match(stateOf(at(jobs, 1).id), { state: 'pending', attempts: 0 }, 'the failed one: its job untouched, still to send')
+  t.match(stateOf(at(jobs, 2).id), { state: 'delivered', attempts: 1 })
+  t.same(store.deliveries({ limit: 10 }).map((d) => d.jobId).sort(), [at(jobs, 0).id, at(jobs, 2).id].sort(), 'no log row for the failed one')
+})
+
+t.test('sends whose records cannot be committed report the error, stay pending and go again on the next pass', async (t) => {
+  const receiver = await countingReceiver(t)
+  const { app } = await buildWebhookApp(t, { config: { webhookUrl: receiver.url, webhookSecret: SECRET } })
+  const store = app.services.stores.webhooks
+  const real = store.recordAttempts.bind(store)
+  let full = true
+  let refused = 0
+  store.recordAttempts = (attempts) => {
+    if (!full) return real(attempts)
+    refused += attempts.length
+    throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+  }
+  t.teardown(() => {
+    store.recordAttempts = real
+  })
+  const delivery = app.services.webhookDelivery
+  emitEvents(app, 5)
+  t.equal(delivery.deliverDue(), 5)
+  await delivery.idle()
+  t.equal(receiver.ids.length, 5, 'each sent once')
+  t.equal(refused, 5, 'each record was tried')
+  t.equal(store.deliveries({ limit: 10 }).length, 0, 'nothing recorded: the commit failed')
+  t.equal((app.services.db.prepare("SELECT COUNT(*) AS n FROM webhook_jobs WHERE state = 'pending'").get() as { n: number }).n, 5, 'every job still pending')
+  t.equal(delivery.inFlight, 0, 'none left in flight')
+  full = false
+  delivery.deliverDue()
+  await delivery.idle()
+  t.equal(receiver.ids.length, 10, 'sent again on the next pass (at least once, as after a crash between a send and its record)')
+  t.equal(store.deliveries({ limit: 10 }).length, 5, 'recorded this time')
+  t.equal((app.services.db.prepare("SELECT COUNT(*) AS n FROM webhook_jobs WHERE state = 'delivered'").get() as { n: number }).n, 5)
 })
