@@ -14,13 +14,13 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Which build to measure (DIST=… compares another one, e.g. a copy of the previous build beside dist/). */
-const DIST = process.env.DIST ? join(ROOT, process.env.DIST) : join(ROOT, 'dist')
+const DIST = process.env.DIST ? resolve(ROOT, process.env.DIST) : join(ROOT, 'dist')
 const HOST = '127.0.0.1'
 const CLIENT = { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' }
 const PAYER_BALANCE = 1_000_000_000n

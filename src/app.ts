@@ -150,7 +150,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // WAL checkpoints on a thread of their own, not inside a request's commit (issue 15; src/database/checkpointer.ts).
   let checkpointer: Checkpointer | undefined
   app.addHook('onReady', async () => {
-    checkpointer = new Checkpointer(db, config.databasePath, { onNotice: (message, error) => notice?.(message, error) })
+    const made = new Checkpointer(db, config.databasePath, { onNotice: (message, error) => notice?.(message, error) })
+    checkpointer = made
+    services.sweeper.add(() => made.startIfBusy())
     services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS)
   })
   app.addHook('onClose', async () => {

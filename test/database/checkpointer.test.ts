@@ -2,7 +2,7 @@ import { copyFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import t from 'tap'
-import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES, MAIN_AUTOCHECKPOINT_PAGES } from '../../src/database/checkpointer.js'
+import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES, MAIN_AUTOCHECKPOINT_PAGES, START_AT_WAL_BYTES } from '../../src/database/checkpointer.js'
 import { accessToken } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
@@ -42,30 +42,40 @@ function rowsInMainFile(path: string, table = 't'): number {
 t.test('the worker copies committed pages into the database file while the main connection only writes the WAL', async (t) => {
   const path = join(t.testdir(), 'checkpointed.sqlite')
   const db = walDatabase(path)
-  const copied: number[] = []
-  const checkpointer = new Checkpointer(db, path, { intervalMs: 20, onCheckpoint: (frames) => copied.push(frames) })
+  t.equal(rowsInMainFile(path), 0, 'nothing in the file yet')
+  // Each report as received on this thread: a report that arrives well after the writes comes from a checkpoint that ran after them.
+  const copied: { checkpointed: number; log: number; at: number }[] = []
+  const checkpointer = new Checkpointer(db, path, { intervalMs: 20, startAtWalBytes: 0, onCheckpoint: (checkpointed, log) => copied.push({ checkpointed, log, at: performance.now() }) })
   t.teardown(() => checkpointer.close())
+  checkpointer.startIfBusy()
+  t.ok(checkpointer.started, 'started: the WAL is there')
   await until(() => autocheckpoint(db) === FALLBACK_AUTOCHECKPOINT_PAGES)
   t.equal(autocheckpoint(db), FALLBACK_AUTOCHECKPOINT_PAGES, 'once the worker runs, the main connection checkpoints only as a safety net')
-  t.equal(rowsInMainFile(path), 0, 'nothing written yet')
   const insert = db.prepare('INSERT INTO t (x) VALUES (?)')
   // 200 commits of ~10 pages: far below the main connection's threshold, so only the worker copies them.
   for (let i = 0; i < 200; i++) db.transaction(() => insert.run('x'.repeat(40_000)))()
-  await until(() => rowsInMainFile(path) === 200)
-  t.equal(rowsInMainFile(path), 200, 'every committed row reached the database file')
-  t.ok(copied.length > 0, 'the worker reported its checkpoints')
+  const written = performance.now()
+  const caughtUp = () => copied.some((c) => c.at > written + 50 && c.checkpointed === c.log)
+  await until(caughtUp)
+  t.ok(caughtUp(), 'the worker copied every frame in the WAL')
+  // Stopped before the file is read, so that no checkpoint is writing it while it is copied.
   await checkpointer.close()
+  t.equal(rowsInMainFile(path), 200, 'every committed row reached the database file')
   t.equal((db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n, 200, 'the main connection goes on after the worker has stopped')
   db.close()
   t.notOk(existsSync(`${path}-wal`), 'the main connection closed last: the file is whole, without a WAL')
 })
 
 t.test('a worker that cannot run puts the main connection’s own checkpoints back, and says so once', async (t) => {
-  const path = join(t.testdir(), 'fallback.sqlite')
+  // One t.testdir() call: each call makes the folder afresh.
+  const dir = t.testdir()
+  const path = join(dir, 'fallback.sqlite')
   const db = walDatabase(path)
   t.teardown(() => db.close())
   const notices: string[] = []
-  const checkpointer = new Checkpointer(db, path, { driver: join(t.testdir(), 'no-such-driver.js'), onNotice: (message) => notices.push(message) })
+  const checkpointer = new Checkpointer(db, path, { startAtWalBytes: 0, driver: join(dir, 'no-such-driver.js'), onNotice: (message) => notices.push(message) })
+  checkpointer.startIfBusy()
+  t.ok(checkpointer.started, 'started')
   db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`)
   await until(() => notices.length > 0)
   t.equal(autocheckpoint(db), MAIN_AUTOCHECKPOINT_PAGES, 'the threshold of a server without the worker')
@@ -74,25 +84,39 @@ t.test('a worker that cannot run puts the main connection’s own checkpoints ba
   t.equal(notices.length, 1, 'stopping it says nothing more')
 })
 
-t.test('a server on a file checkpoints on the worker; payments it acknowledged are in the file after close', async (t) => {
+t.test('a server starts the worker only once its WAL has grown; what it acknowledged is in the file after close', async (t) => {
   const databasePath = join(t.testdir(), 'server.sqlite')
   const { app } = await buildTestApp(t, { databasePath })
   await app.ready()
   const db = app.services.db
-  await until(() => autocheckpoint(db) === FALLBACK_AUTOCHECKPOINT_PAGES)
-  t.equal(autocheckpoint(db), FALLBACK_AUTOCHECKPOINT_PAGES, 'the app started its checkpointer')
   const token = await accessToken(app)
-  const created = await app.inject({ method: 'POST', url: '/v1/customers/business/link', headers: { authorization: `Bearer ${token}` }, payload: {
-    business_name: 'Checkpoint S.A.S.',
-    email: 'checkpoint@example.com',
-    mobile_phone_number: '+573001112299',
-    identification_type: 'NIT',
-    identification_number: '900123499',
-    merchant_category_code: '5411',
-    address: { line_1: 'Calle 1 # 2-3', city: 'Bogotá', state: 'Cundinamarca', post_code: '110111', country: 'CO' },
-  } })
+  const created = await app.inject({
+    method: 'POST',
+    url: '/v1/customers/business/link',
+    headers: { authorization: `Bearer ${token}` },
+    payload: {
+      business_name: 'Checkpoint S.A.S.',
+      email: 'checkpoint@example.com',
+      mobile_phone_number: '+573001112299',
+      identification_type: 'NIT',
+      identification_number: '900123499',
+      merchant_category_code: '5411',
+      address: { line_1: 'Calle 1 # 2-3', city: 'Bogotá', state: 'Cundinamarca', post_code: '110111', country: 'CO' },
+    },
+  })
   t.equal(created.statusCode, 200)
   await expectMatchesSpec(t, app, created)
+  await app.services.sweeper.runDue()
+  t.equal(autocheckpoint(db), MAIN_AUTOCHECKPOINT_PAGES, 'a few writes: no thread, SQLite checkpoints as it always did')
+  // Then START_AT_WAL_BYTES and more of writes (a scratch table, as a burst of payments would fill the WAL).
+  db.exec('CREATE TABLE scratch (x BLOB NOT NULL)')
+  const insert = db.prepare('INSERT INTO scratch (x) VALUES (?)')
+  db.transaction(() => {
+    for (let i = 0; i < (START_AT_WAL_BYTES / 65536) * 1.5; i++) insert.run(Buffer.alloc(65536, i))
+  })()
+  await app.services.sweeper.runDue()
+  await until(() => autocheckpoint(db) === FALLBACK_AUTOCHECKPOINT_PAGES)
+  t.equal(autocheckpoint(db), FALLBACK_AUTOCHECKPOINT_PAGES, 'the sweeper started the thread, and the main connection only keeps a safety net')
   await app.close()
   t.notOk(existsSync(`${databasePath}-wal`), 'closed cleanly: the worker first, then the main connection')
   const reopened = new BetterSqlite3(databasePath, { readonly: true })
@@ -104,7 +128,9 @@ t.test('an in-memory database has no WAL and gets no worker', async (t) => {
   const db = new BetterSqlite3(':memory:')
   t.teardown(() => db.close())
   const notices: string[] = []
-  const checkpointer = new Checkpointer(db, ':memory:', { onNotice: (message) => notices.push(message) })
+  const checkpointer = new Checkpointer(db, ':memory:', { startAtWalBytes: 0, onNotice: (message) => notices.push(message) })
+  checkpointer.startIfBusy()
+  t.notOk(checkpointer.started)
   await checkpointer.close()
   t.same(notices, [])
 })
