@@ -3,12 +3,19 @@
 // owns): payment creation under wrk, and the webhook sender's drain rate to a healthy receiver
 // in another process. Only 127.0.0.1, free ports from the system, children killed on exit.
 //
-//   node scripts/measure-writepath.mjs payments [--seconds 10] [--connections 50] [--prof DIR]
-//   node scripts/measure-writepath.mjs webhooks [--events 4000] [--per-endpoint 8]
+//   npm run build, then:
+//   node scripts/measure-writepath.mjs payments [--seconds 10] [--connections 50] [--prof DIR | --perf FILE]
+//   node scripts/measure-writepath.mjs webhooks [--events 4000] [--prof DIR]
+//   DIST=/path/to/another/dist node scripts/measure-writepath.mjs …   (interleave two builds)
 //
-// Prints one JSON line per run: the rate, the server's CPU per operation (utime+stime from
-// /proc, steadier than the rate on a shared machine), the load average, and the checks
-// (payments: every stored payment moved exactly its amount; webhooks: every event arrived once).
+// payments: one payer with 1,000,000,000 pesos, resolutions cloned in the file beforehand (the
+// setup, not measured), a 2 s warm-up, then wrk -t1 -c50 with a distinct resolution per request.
+// webhooks: events written into the outbox before the server starts, drained to a receiver in
+// another process. Prints one JSON line per run: the rate, the server's CPU per operation
+// (utime+stime from /proc, the whole process and its main thread: steadier than the rate on a
+// shared machine), the load average, and the checks (payments: every stored payment settled and
+// moved exactly its amount; webhooks: every event arrived once and every job is delivered).
+// --prof writes V8 CPU profiles (--cpu-prof), --perf a `perf record` of the measured run.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -229,7 +236,6 @@ async function startReceiver() {
         const id = JSON.parse(Buffer.concat(chunks)).id
         if (seen.has(id)) dup++; else seen.add(id)
         const now = performance.now(); if (!first) first = now; last = now
-        if (req.url === '/count') {}
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok')
       })
     }).listen(${port}, '${HOST}')
