@@ -32,6 +32,7 @@ import { paymentsRoutes } from './resources/payments/payments.routes.js'
 import { recipientsRoutes } from './resources/recipients/recipients.routes.js'
 import { qrCodesRoutes } from './resources/qrcodes/qrcodes.routes.js'
 import { tokensRoutes } from './resources/tokens/tokens.routes.js'
+import { Checkpointer } from './database/checkpointer.js'
 import { createServices, type Services } from './services.js'
 import type { Resolver } from './core/target-policy.js'
 
@@ -149,13 +150,22 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const report: ErrorReport = (cause, error) => errorLog.report(cause, error)
   log = (error) => sweepLog.report(((error as { code?: unknown }).code as string | undefined) ?? (error as Error).name ?? 'error', error)
   notice = (message, error) => app.log.warn(error === undefined ? {} : { err: error }, message)
-  app.addHook('onReady', async () => services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS))
+  // WAL checkpoints on a thread of their own, not inside a request's commit (issue 15; src/database/checkpointer.ts).
+  let checkpointer: Checkpointer | undefined
+  app.addHook('onReady', async () => {
+    const made = new Checkpointer(db, config.databasePath, { onNotice: (message, error) => notice?.(message, error) })
+    checkpointer = made
+    services.sweeper.add(() => made.startIfBusy())
+    services.sweeper.start(deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS)
+  })
   app.addHook('onClose', async () => {
     await services.sweeper.stop()
     // Webhook sends in flight are cut off and their jobs stay pending for the next start.
     await services.webhookDelivery.close()
     // Likewise for callbacks being asked: their questions stay pending and are asked again.
     await services.authorizationDelivery.close()
+    // Its connection first, so that the main one is the last and leaves the file whole, without a WAL.
+    await checkpointer?.close()
     db.close()
     lock.release()
   })

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3, { type Database } from 'better-sqlite3'
 import { StartupError } from '../core/startup-error.js'
+import { MAIN_AUTOCHECKPOINT_PAGES } from './checkpointer.js'
 import { migrate, readMigrations } from './migrate.js'
 
 /**
@@ -63,7 +64,9 @@ export function openDatabase(path: string, migrationsDir: string, options: OpenO
     // instead of SQLite's 1,000: under a payment burst a page written many times is copied once,
     // and the event loop blocks on fsync a quarter as often (issue 5: payments 3,560 → 4,050/s,
     // 241 → 227 µs of CPU each). Durability is the same: a commit is in the WAL either way.
-    if (path !== ':memory:') db.pragma('wal_autocheckpoint = 4000')
+    // A running server moves checkpoints to a thread of its own (checkpointer.ts) and keeps this
+    // threshold only as a safety net; the CLI's commands and a server whose thread failed use it.
+    if (path !== ':memory:') db.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT_PAGES}`)
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')

@@ -72,7 +72,13 @@ export class Retention {
       },
       resolutions: {
         age: db.prepare(`DELETE FROM resolutions WHERE rowid IN (SELECT r.rowid FROM resolutions r WHERE r.expires_at < @cutoff AND ${unpaid} ORDER BY r.expires_at LIMIT @batch)`),
-        cap: db.prepare(`DELETE FROM resolutions WHERE rowid IN (SELECT r.rowid FROM resolutions r WHERE r.rowid <= @below AND r.expires_at <= @now AND ${unpaid} ORDER BY r.rowid LIMIT @batch)`),
+        // Read along resolutions_expires, so that a pass reads only expired ones: in rowid order it
+        // read every unexpired resolution below the cap on every pass (issue 15: ~3% of the CPU of
+        // a payment run with 120,000 resolutions made within their 30 minutes).
+        cap: db.prepare(
+          `DELETE FROM resolutions WHERE rowid IN (SELECT r.rowid FROM resolutions r INDEXED BY resolutions_expires
+             WHERE r.expires_at <= @now AND r.rowid <= @below AND ${unpaid} ORDER BY r.expires_at, r.rowid LIMIT @batch)`,
+        ),
         max: db.prepare('SELECT MAX(rowid) AS n FROM resolutions'),
       },
     }

@@ -72,6 +72,11 @@ export class EndpointLanes {
     return this.realNowMs() < lane.openUntilMs ? 'open' : 'half-open'
   }
 
+  /** Sends to `url` in flight. */
+  inFlightOf(url: string): number {
+    return this.#lanes.get(url)?.inFlight ?? 0
+  }
+
   /** How many sends to `url` may start now: 0 while its circuit is open, 1 for a half-open trial. */
   free(url: string): number {
     const totalFree = this.limits.total - this.#inFlight

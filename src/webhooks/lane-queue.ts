@@ -55,7 +55,9 @@ export class LaneQueue<Item extends { id: string }> {
     if (free <= 0) return 0
     let started = 0
     // Items in flight are still pending in their table: ask for enough rows to step over them.
-    for (const item of this.hooks.due(group, this.realNowMs(), free + this.limits.perEndpoint)) {
+    // This group's are among its receiver's in flight, so that many more rows are enough (one
+    // send ending used to read 9 rows to start 1; issue 15).
+    for (const item of this.hooks.due(group, this.realNowMs(), free + this.lanes.inFlightOf(receiver))) {
       if (started >= free) break
       if (this.#inFlight.has(item.id)) continue
       this.lanes.start(receiver)

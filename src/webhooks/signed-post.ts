@@ -25,6 +25,30 @@ export interface SignedPost {
    * drained, unread). A number: the body is read, up to that many bytes (a callback's answer).
    */
   readBodyBytes?: number
+  /** Keep-alive agents whose sockets sends share (webhooks); absent: a connection per send. */
+  agents?: SendAgents
+}
+
+/** One keep-alive agent per scheme (their owner destroys them on close). */
+export interface SendAgents {
+  http: http.Agent
+  https: https.Agent
+}
+
+/**
+ * Idle sockets are closed after this long, real ms: well under the keep-alive timeouts servers
+ * commonly use (Node 5 s, nginx 75 s), so the mock never sends on a socket the receiver is closing
+ * as idle; a receiver's shorter `Keep-Alive: timeout=` hint wins (Node's agent reads it).
+ */
+export const IDLE_SOCKET_MS = 1000
+
+/**
+ * Keep-alive agents for one sender: at most `perReceiver` sockets to one host and port (the
+ * sender's lanes never ask for more), `total` in all, idle ones closed after IDLE_SOCKET_MS.
+ */
+export function keepAliveAgents(perReceiver: number, total: number): SendAgents {
+  const options = { keepAlive: true, maxSockets: perReceiver, maxFreeSockets: perReceiver, maxTotalSockets: total, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const }
+  return { http: new http.Agent(options), https: new https.Agent(options) }
 }
 
 /**
@@ -32,8 +56,9 @@ export interface SignedPost {
  * as CONTRACT §4 says. An address in the URL is judged by the target policy here (a connection to
  * an IP literal asks no lookup); a name is judged by the policy's lookup, on the very addresses the
  * connection then uses (DNS rebinding). Nothing is sent to a refused target, so the log cannot tell
- * its open ports from closed ones. One deadline covers the whole exchange; no pooled sockets, so a
- * receiver sees one connection per attempt and none outlives close().
+ * its open ports from closed ones. One deadline covers the whole exchange. Without `agents` a
+ * receiver sees one connection per attempt; with them (webhooks, issue 15) sends reuse idle
+ * sockets, and the owner destroys the agents on close, so none outlives it either way.
  */
 export function signedPost(post: SignedPost): Promise<PostOutcome> {
   return new Promise<PostOutcome>((resolve) => {
@@ -72,11 +97,12 @@ export function signedPost(post: SignedPost): Promise<PostOutcome> {
       settle({ error: `No answer in ${post.timeoutMs} ms`, timeout: true })
       controller.abort()
     }, post.timeoutMs)
-    const request = (target.protocol === 'https:' ? https : http).request(
+    const https_ = target.protocol === 'https:'
+    const request = (https_ ? https : http).request(
       target,
       {
         method: 'POST',
-        agent: false,
+        agent: post.agents ? (https_ ? post.agents.https : post.agents.http) : false,
         lookup: post.policy.lookup as never,
         signal: controller.signal,
         headers: {

@@ -119,10 +119,12 @@ export class WebhooksStore {
   readonly #pendingUrls: Statement
   readonly #dueJobsFor: Statement
   readonly #jobsOfEvent: Statement
+  readonly #eventOf: Statement
   readonly #updateJob: Statement
   readonly #insertDelivery: Statement
   readonly #deliveries: Statement
   readonly #recordAttempt: (delivery: WebhookDeliveryRecord, update: JobUpdate) => void
+  readonly #recordAttempts: (attempts: readonly { delivery: WebhookDeliveryRecord; update: JobUpdate }[]) => (true | unknown)[]
   readonly #removeEndpoint: (id: string) => boolean
 
   constructor(db: Database) {
@@ -156,11 +158,14 @@ export class WebhooksStore {
          SELECT (SELECT MIN(url) FROM webhook_jobs WHERE state = 'pending' AND url > u.url) FROM u WHERE u.url IS NOT NULL
        ) SELECT url FROM u WHERE url IS NOT NULL`,
     )
-    // One URL's due jobs, oldest due first, then in the order they were written (rowid), read along webhook_jobs_url_due.
+    // One URL's due jobs, oldest due first, then in the order they were written (rowid), read along
+    // webhook_jobs_url_due. Without the event's body: the sender reads past the jobs it has in
+    // flight, and reads the body (eventOf) only of those it starts (issue 15).
     this.#dueJobsFor = db.prepare(
-      `SELECT j.*, e.type AS event_type, e.body AS body FROM webhook_jobs j INDEXED BY webhook_jobs_url_due JOIN webhook_events e ON e.id = j.event_id
-       WHERE j.state = 'pending' AND j.url = @url AND j.next_attempt_ms <= @nowMs ORDER BY j.next_attempt_ms, j.rowid LIMIT @limit`,
+      `SELECT id, event_id, endpoint_id, url, attempts, next_attempt_ms, state FROM webhook_jobs INDEXED BY webhook_jobs_url_due
+       WHERE state = 'pending' AND url = @url AND next_attempt_ms <= @nowMs ORDER BY next_attempt_ms, rowid LIMIT @limit`,
     )
+    this.#eventOf = db.prepare('SELECT type, body FROM webhook_events WHERE id = ?')
     this.#jobsOfEvent = db.prepare('SELECT * FROM webhook_jobs WHERE event_id = ? ORDER BY endpoint_id, id')
     this.#updateJob = db.prepare('UPDATE webhook_jobs SET attempts = @attempts, state = @state, next_attempt_ms = @nextAttemptMs WHERE id = @id')
     this.#insertDelivery = db.prepare(
@@ -175,6 +180,16 @@ export class WebhooksStore {
       this.#insertDelivery.run(delivery)
       this.#updateJob.run({ id: delivery.jobId, ...update })
     })
+    this.#recordAttempts = db.transaction((attempts: readonly { delivery: WebhookDeliveryRecord; update: JobUpdate }[]) =>
+      attempts.map(({ delivery, update }): true | unknown => {
+        try {
+          this.#recordAttempt(delivery, update)
+          return true
+        } catch (error) {
+          return error
+        }
+      }),
+    )
     this.#removeEndpoint = db.transaction((id: string) => {
       // Nothing more goes to a removed endpoint; what it already received stays in the log.
       this.#deletePendingJobsOf.run(id)
@@ -218,9 +233,14 @@ export class WebhooksStore {
     return (this.#pendingUrls.all() as { url: string }[]).map((r) => r.url)
   }
 
-  /** One URL's pending jobs due by `nowMs` (real time), oldest first. */
-  dueJobsFor(url: string, nowMs: number, limit: number): DueJob[] {
-    return (this.#dueJobsFor.all({ url, nowMs, limit }) as (JobRow & { event_type: string; body: string })[]).map((r) => ({ ...jobFromRow(r), eventType: r.event_type, body: r.body }))
+  /** One URL's pending jobs due by `nowMs` (real time), oldest first, without their events (eventOf). */
+  dueJobsFor(url: string, nowMs: number, limit: number): WebhookJob[] {
+    return (this.#dueJobsFor.all({ url, nowMs, limit }) as JobRow[]).map(jobFromRow)
+  }
+
+  /** An event's type and the exact body that is signed and sent; undefined once it is gone. */
+  eventOf(eventId: string): { type: string; body: string } | undefined {
+    return this.#eventOf.get(eventId) as { type: string; body: string } | undefined
   }
 
   jobsOfEvent(eventId: string): WebhookJob[] {
@@ -235,6 +255,15 @@ export class WebhooksStore {
   /** One attempt: its row in the log and its job's new state, in one transaction. */
   recordAttempt(delivery: WebhookDeliveryRecord, update: JobUpdate): void {
     this.#recordAttempt(delivery, update)
+  }
+
+  /**
+   * Several attempts in one transaction, each in a savepoint of its own (recordAttempt nested):
+   * one that fails leaves no trace and the others are recorded. Answers, per attempt, true or
+   * its error; throws (nothing recorded) when the commit itself fails.
+   */
+  recordAttempts(attempts: readonly { delivery: WebhookDeliveryRecord; update: JobUpdate }[]): (true | unknown)[] {
+    return this.#recordAttempts(attempts)
   }
 
   /** The attempt log, newest first. */
