@@ -16,7 +16,7 @@ t.test('a kept row is never handed out: each get is a copy, so a caller that cha
   t.not(cache.get('a'), cache.get('a'))
 })
 
-t.test('nothing read inside a transaction is kept; past the limit it starts over', async (t) => {
+t.test('nothing read inside a transaction is kept; once full it keeps what it has, until a row is forgotten', async (t) => {
   const db = new Database(':memory:')
   t.teardown(() => db.close())
   const cache = new RowCache<{ id: string }>(db, 2)
@@ -25,5 +25,8 @@ t.test('nothing read inside a transaction is kept; past the limit it starts over
   cache.remember('a', { id: 'a' })
   cache.remember('b', { id: 'b' })
   cache.remember('c', { id: 'c' })
-  t.same([cache.get('a'), cache.get('b'), cache.get('c')], [undefined, undefined, { id: 'c' }])
+  t.same([cache.get('a'), cache.get('b'), cache.get('c')], [{ id: 'a' }, { id: 'b' }, undefined])
+  cache.forget('a')
+  cache.remember('c', { id: 'c' })
+  t.same([cache.get('a'), cache.get('b'), cache.get('c')], [undefined, { id: 'b' }, { id: 'c' }], 'a forgotten row made room')
 })
