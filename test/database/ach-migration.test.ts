@@ -56,7 +56,8 @@ t.test('keeps every Bre-B payment row as it was, the new columns NULL', async (t
 
 t.test('recreates the indexes, the due one covering PENDING too, and settlement uses it', async (t) => {
   const db = databaseBeforeAch(t)
-  migrate(db, all)
+  // Up to 0006 only: later migrations add indexes of their own (0012: the console's payment search).
+  migrate(db, all.slice(0, achIndex + 1))
   const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' AND sql IS NOT NULL ORDER BY name").all() as { name: string; sql: string }[]
   t.same(
     indexes.map((i) => i.name),
