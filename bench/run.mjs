@@ -31,6 +31,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
+import { cloneResolutions } from './setup.mjs'
 import { issue15Targets, markdown, median, parseArgs, parseWrk, round1, SCENARIO, summarise, wrkLua } from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -329,29 +330,6 @@ function copyDb(template, name) {
   copyFileSync(template, path)
   for (const suffix of ['-wal', '-shm']) if (existsSync(template + suffix)) copyFileSync(template + suffix, path + suffix)
   return path
-}
-
-/** Clones one real resolution `count` times straight into the file (the setup, not measured). */
-function cloneResolutions(dbPath, resolutionId, count) {
-  const db = new Database(dbPath)
-  db.pragma('busy_timeout = 10000')
-  try {
-    const row = db.prepare('SELECT * FROM resolutions WHERE id = ?').get(resolutionId)
-    if (!row) throw new Error('resolution row not found')
-    const cols = Object.keys(row)
-    const insert = db.prepare(`INSERT INTO resolutions (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`)
-    const ids = []
-    db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const id = randomUUID()
-        insert.run({ ...row, id })
-        ids.push(id)
-      }
-    })()
-    return ids
-  } finally {
-    db.close()
-  }
 }
 
 /** POST /v1/payments/breb, 1 peso each from the payer, each resolution once. */

@@ -24,6 +24,7 @@ import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
+import { cloneResolutions } from '../bench/setup.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Which build to measure (DIST=… compares another one, e.g. a copy of the previous build beside dist/). */
@@ -101,27 +102,6 @@ function seed(dbPath, accounts) {
   if (r.status !== 0) throw new Error(r.stderr)
   const created = JSON.parse(r.stdout)
   return { payer: created.accounts[0].id, customerId: created.accounts[0].customer_id }
-}
-
-function cloneResolutions(dbPath, resolutionId, count) {
-  const db = new Database(dbPath)
-  db.pragma('busy_timeout = 10000')
-  try {
-    const row = db.prepare('SELECT * FROM resolutions WHERE id = ?').get(resolutionId)
-    const cols = Object.keys(row)
-    const insert = db.prepare(`INSERT INTO resolutions (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`)
-    const ids = []
-    db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const id = randomUUID()
-        insert.run({ ...row, id })
-        ids.push(id)
-      }
-    })()
-    return ids
-  } finally {
-    db.close()
-  }
 }
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
