@@ -20,7 +20,6 @@
 // (node 20 refuses --cpu-prof in NODE_OPTIONS, so the profiled child gets it on its command line.)
 // Every child is spawned from this process and killed in a finally block; only 127.0.0.1 is used.
 import { spawn, spawnSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { accessSync, constants as fsConstants, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createRequire } from 'node:module'
