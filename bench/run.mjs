@@ -23,14 +23,13 @@ import { spawn, spawnSync } from 'node:child_process'
 import { accessSync, constants as fsConstants, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
-import { cloneResolutions } from './setup.mjs'
+import { cloneResolutions, freePort } from './setup.mjs'
 import { issue15Targets, markdown, median, parseArgs, parseWrk, round1, SCENARIO, summarise, wrkLua } from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -88,18 +87,6 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))]).finally(() =>
     clearTimeout(timer),
   )
-}
-
-/** A free loopback port: listen on 0, read the port, close. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 /** A child of this process (node unless `command` says otherwise), killed at the end whatever happens. */

@@ -1,7 +1,20 @@
-// Setup shared by the bench (bench/run.mjs) and scripts/measure-writepath.mjs: what a run needs
-// in the database before it measures anything.
+// Setup shared by the bench (bench/run.mjs, bench/soak.mjs) and scripts/measure-writepath.mjs:
+// a free port, and what a run needs in the database before it measures anything.
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
 import Database from 'better-sqlite3'
+
+/** A free loopback port: listen on 0, read the port, close. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
 
 /** Clones one real resolution `count` times straight into the file (the setup, not measured). */
 export function cloneResolutions(dbPath, resolutionId, count) {

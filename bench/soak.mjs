@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { freePort } from './setup.mjs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,13 +37,6 @@ process.on('exit', () => {
 
 function listen(server) {
   return new Promise((resolve) => server.listen(0, HOST, () => resolve(server.address().port)))
-}
-
-async function freePort() {
-  const server = createServer()
-  const port = await listen(server)
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 function sizeOf(dbPath) {

@@ -19,12 +19,11 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { cloneResolutions } from '../bench/setup.mjs'
+import { cloneResolutions, freePort } from '../bench/setup.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Which build to measure (DIST=… compares another one, e.g. a copy of the previous build beside dist/). */
@@ -44,17 +43,6 @@ process.on('exit', () => {
 })
 const tmp = mkdtempSync(join(os.tmpdir(), 'measure-writepath-'))
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 function cpuSeconds(pid, thread = false) {
   // The whole process, or only its main thread (the event loop: /proc/<pid>/task/<pid>).
