@@ -4,23 +4,13 @@ import { accessToken, CLIENTS } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectError } from '../helpers/errors.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
+import type { JournalEntry } from '../../src/testing-types.js'
 
 const NOW = '2026-01-15T12:00:00.000Z'
 const DOCS_CUSTOMER = 'db7e89e7-59d8-4ab1-b675-a2ae52c3339e'
 const DOCS_ACCOUNT = '6c23f053-0e1a-46b4-b902-97ba47e351bc'
 
-interface Entry {
-  trace_id: string
-  method: string
-  url: string
-  status: number
-  duration_ms: number
-  at: string
-  request_body: unknown
-  request_body_omitted?: boolean
-  request_headers: Record<string, string | string[]>
-  response: { status: number; headers: Record<string, string | string[]>; body: unknown; body_truncated?: boolean }
-}
+type Entry = JournalEntry
 
 async function journal(app: FastifyInstance, query = ''): Promise<Entry[]> {
   const res = await app.inject({ url: `/_mock/requests${query}` })

@@ -87,20 +87,8 @@ export function eventTypesOf(app: FastifyInstance, paymentId: string): string[] 
   return rows.filter((r) => (JSON.parse(r.body) as { data: { id: string } }).data.id === paymentId).map((r) => r.type)
 }
 
-export interface AttemptBody {
-  payment_id: string
-  entity_id: string
-  request_id: string
-  url: string
-  attempt: number
-  status: number | null
-  response: string | null
-  accept: boolean | null
-  error?: string
-  duration_ms: number
-  decision: 'approved' | 'rejected' | null
-  at: string
-}
+/** An attempt as GET /_mock/webhooks/authorizations lists it: the typed client's own type. */
+export type { AuthorizationAttempt as AttemptBody } from '../../src/testing-types.js'
 
 /** Runs a sweeper pass and waits for the callbacks it asked, then for the webhook sends. */
 export async function sweepAuthorizations(app: FastifyInstance): Promise<void> {

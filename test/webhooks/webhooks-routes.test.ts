@@ -4,6 +4,7 @@ import { bearer } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { expectError } from '../helpers/errors.js'
 import { expectMatchesSpec } from '../helpers/openapi.js'
+import type { WebhookDelivery } from '../../src/testing-types.js'
 import { at, DEFAULT_ENTITY, DOCS_ACCOUNT, makePayment, OTHER_ENTITY, type Received, startReceiver, sweepAndSettle } from '../helpers/webhooks.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -20,15 +21,7 @@ interface Endpoint {
   created_at: string | null
 }
 
-interface Delivery {
-  event_id: string
-  type: string
-  url: string
-  attempt: number
-  status: number | null
-  error?: string
-  at: string
-}
+type Delivery = WebhookDelivery
 
 const typeOf = (r: Received) => (JSON.parse(r.body) as { type: string }).type
 
