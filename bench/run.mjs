@@ -19,6 +19,8 @@
 // (git-ignored); the bench also finds them on PATH. A missing one is listed with that command.
 // (node 20 refuses --cpu-prof in NODE_OPTIONS, so the profiled child gets it on its command line.)
 // Every child is spawned from this process and killed in a finally block; only 127.0.0.1 is used.
+// While one server is loaded (or a cold start timed), every other server of the run is stopped
+// (SIGSTOP, then SIGCONT: bench/setup.mjs withOthersStopped), so none takes a share of the cores.
 import { spawn, spawnSync } from 'node:child_process'
 import { accessSync, constants as fsConstants, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
@@ -29,7 +31,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
-import { cloneResolutions, freePort } from './setup.mjs'
+import { cloneResolutions, freePort, processTree, withOthersStopped } from './setup.mjs'
 import { issue15Targets, markdown, median, parseArgs, parseWrk, round1, SCENARIO, summarise, wrkLua } from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -103,6 +105,8 @@ function spawnChild(argv, env, command = process.execPath) {
 async function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((r) => child.once('exit', r))
+  // A stopped child (withOthersStopped) acts on SIGTERM only once continued.
+  child.kill('SIGCONT')
   child.kill('SIGTERM')
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
   await exited
@@ -136,6 +140,7 @@ async function startMock(dbPath, extraEnv = {}, nodeArgs = [], entry = START_ARG
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
   const child = spawnChild([...nodeArgs, ...entry], env)
   const url = `http://${HOST}:${port}`
+  child.benchUrl = url
   await waitHttp(`${url}/_mock/health`, child)
   return { child, url, pid: child.pid }
 }
@@ -145,6 +150,7 @@ async function startFloor(body) {
   const code = `const body = Buffer.from(process.env.FLOOR_BODY); require('node:http').createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }); res.end(body) }).listen(${port}, '${HOST}')`
   const child = spawnChild(['-e', code], { ...process.env, FLOOR_BODY: body, NODE_OPTIONS: '' })
   const url = `http://${HOST}:${port}`
+  child.benchUrl = url
   await waitHttp(`${url}/`, child)
   return { child, url, pid: child.pid }
 }
@@ -176,22 +182,12 @@ function rssMiB(pid) {
 
 /** RSS of a process and its descendants (a peer started through a wrapper runs in a child). */
 function rssTreeMiB(pid) {
-  const parent = new Map()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
-    } catch {}
-  }
-  const tree = new Set([pid])
-  for (let grew = true; grew; ) {
-    grew = false
-    for (const [p, pp] of parent) if (tree.has(pp) && !tree.has(p)) tree.add(p), (grew = true)
-  }
-  const sizes = [...tree].map(rssMiB).filter((x) => x !== null)
+  const sizes = [...processTree(pid)].map(rssMiB).filter((x) => x !== null)
   return sizes.length ? round1(sizes.reduce((a, b) => a + b, 0)) : null
 }
+
+/** `measure`, with every other server of the bench stopped meanwhile (bench/setup.mjs). */
+const alone = (url, measure) => withOthersStopped(children, url, measure)
 
 /** The ids file a wrk script reads (one id a line), written once per array. */
 const idFiles = new Map()
@@ -488,6 +484,7 @@ async function startPeer(def, probeId) {
   const t0 = performance.now()
   const child = spawnChild(argv, { ...process.env, NODE_OPTIONS: '' }, command)
   const url = `http://${HOST}:${port}`
+  child.benchUrl = url
   await waitHttp(`${url}/v1/accounts/${probeId}`, child, 60000)
   return { child, url, pid: child.pid, coldMs: performance.now() - t0 }
 }
@@ -598,6 +595,7 @@ async function main() {
     const port = await freePort()
     const child = spawnChild([join(ROOT, 'bench', 'reference-server.mjs'), mode], { ...process.env, PORT: String(port), HOST, ...env })
     const url = `http://${HOST}:${port}`
+    child.benchUrl = url
     await waitHttp(`${url}/`, child)
     return { child, url, pid: child.pid }
   }
@@ -635,11 +633,11 @@ async function main() {
         log(`peer ${def.name} ${def.version ?? ''}: cold starts`)
         const colds = []
         for (let i = 1; i < PEER_COLD_STARTS; i++) {
-          const p = await startPeer(def, tpl.ids[1])
+          const p = await alone(null, () => startPeer(def, tpl.ids[1]))
           colds.push(p.coldMs)
           await stopChild(p.child)
         }
-        const p = await startPeer(def, tpl.ids[1])
+        const p = await alone(null, () => startPeer(def, tpl.ids[1]))
         colds.push(p.coldMs)
         const answer = await json('GET', `${p.url}/v1/accounts/${tpl.ids[2]}`)
         if (answer.status !== 200 || !isDeepStrictEqual(answer.body, sample.body)) throw new Error(`does not answer the account JSON: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`)
@@ -698,7 +696,7 @@ async function main() {
   log('warm-up')
   for (const s of scenarios) {
     await setFault(!!s.fault)
-    await load(s.url, s.load, WARMUP, s.name)
+    await alone(s.url, () => load(s.url, s.load, WARMUP, s.name))
   }
   const runs = new Map(scenarios.map((s) => [s, []]))
   for (let round = 1; round <= ROUNDS; round++) {
@@ -706,7 +704,7 @@ async function main() {
     for (const s of scenarios) {
       await setFault(!!s.fault)
       log(`round ${round}/${ROUNDS}:`, s.name)
-      runs.get(s).push(await load(s.url, s.load, DURATION, s.name))
+      runs.get(s).push(await alone(s.url, () => load(s.url, s.load, DURATION, s.name)))
     }
   }
   await setFault(false)
@@ -731,7 +729,8 @@ async function main() {
   for (let round = 0; round <= ROUNDS; round++) {
     for (const p of payers) {
       log(round === 0 ? `payments (${p.key}): warm-up` : `payments (${p.key}): round ${round}/${ROUNDS}`)
-      p.runs.push(await load(mocks[p.key].url, paymentScenario(auth[p.key], p.seeded.payer, p.slices[round]), round === 0 ? WARMUP : DURATION, `payments ${p.key}`))
+      const url = mocks[p.key].url
+      p.runs.push(await alone(url, () => load(url, paymentScenario(auth[p.key], p.seeded.payer, p.slices[round]), round === 0 ? WARMUP : DURATION, `payments ${p.key}`)))
     }
   }
   for (const p of payers) {
@@ -745,7 +744,7 @@ async function main() {
   if (results.scaling) results.scaling.rss_after_load_mib = { small: results.other.rss_after_load_mib.info, big: results.other.rss_after_load_mib.big }
 
   log('webhook deliveries')
-  results.other.webhooks = await webhookDeliveries(tpl)
+  results.other.webhooks = await alone(null, () => webhookDeliveries(tpl))
 
   // Reset of the default fixtures on a fresh default database.
   log('reset')
@@ -773,26 +772,29 @@ async function main() {
     const warm = await startMock(db) // make sure the file is migrated and has its fixtures
     await stopChild(warm.child)
     const times = []
-    for (let i = 0; i < COLD_STARTS; i++) {
-      const port = await freePort()
-      const t0 = performance.now()
-      const child = spawnChild(START_ARGS, { ...process.env, PORT: String(port), HOST, DATABASE_PATH: db })
-      try {
-        for (;;) {
-          if (child.exitCode !== null) throw new Error(`cold start exited: ${child.stderrText()}`)
-          if (performance.now() - t0 > 20000) throw new Error('cold start: no 200 in 20 s')
-          try {
-            const r = await fetch(`http://${HOST}:${port}/v1/iam/oauth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CLIENT) })
-            await r.arrayBuffer()
-            if (r.status === 200) break
-          } catch {}
-          await sleep(2)
+    // The other servers stopped meanwhile: a start has the machine to itself, as a user's has.
+    await alone(null, async () => {
+      for (let i = 0; i < COLD_STARTS; i++) {
+        const port = await freePort()
+        const t0 = performance.now()
+        const child = spawnChild(START_ARGS, { ...process.env, PORT: String(port), HOST, DATABASE_PATH: db })
+        try {
+          for (;;) {
+            if (child.exitCode !== null) throw new Error(`cold start exited: ${child.stderrText()}`)
+            if (performance.now() - t0 > 20000) throw new Error('cold start: no 200 in 20 s')
+            try {
+              const r = await fetch(`http://${HOST}:${port}/v1/iam/oauth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CLIENT) })
+              await r.arrayBuffer()
+              if (r.status === 200) break
+            } catch {}
+            await sleep(2)
+          }
+          times.push(performance.now() - t0)
+        } finally {
+          await stopChild(child)
         }
-        times.push(performance.now() - t0)
-      } finally {
-        await stopChild(child)
       }
-    }
+    })
     results.other.cold_start_ms = { median: round1(median(times)), min: round1(Math.min(...times)), max: round1(Math.max(...times)), n: times.length }
   }
 
