@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import { StartupError } from './core/startup-error.js'
 import { FixturesError } from './fixtures/load-fixtures.js'
 import { bannerFields, bannerText } from './banner.js'
+import { writeCodeCacheOnce } from './code-cache.js'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { loadTlsMaterial, type TlsMaterial } from './tls.js'
@@ -90,6 +91,9 @@ export async function runServer(config: Config): Promise<void> {
     }
   }
   announce(app, config, pretty, https && { port: (https.server.address() as AddressInfo).port, caCertPath: https.material.caCertPath })
+  // V8's code cache of the bundle, when it had none (src/code-cache.ts): written after the first
+  // answer has gone out, so that it also holds what answering compiled.
+  app.server.once('request', (_request, response) => response.once('finish', () => setImmediate(writeCodeCacheOnce)))
 }
 
 /**
