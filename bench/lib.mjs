@@ -299,7 +299,7 @@ export function markdown(r) {
   if (o.cold_start_ms) lines.push(`| cold start (spawn → first token 200), median of ${o.cold_start_ms.n} | ${o.cold_start_ms.median} ms (${o.cold_start_ms.min}–${o.cold_start_ms.max}) |`)
   if (o.reset_ms) lines.push(`| POST /_mock/reset, median of ${o.reset_ms.n} | ${o.reset_ms.median} ms |`)
   if (o.rss_after_load_mib) lines.push(`| RSS after load (${Object.keys(o.rss_after_load_mib).join(' / ')}) | ${Object.values(o.rss_after_load_mib).join(' / ')} MiB |`)
-  if (o.rss_after_bench_by_mock_mib) lines.push(`| RSS after the whole bench (${Object.keys(o.rss_after_bench_by_mock_mib).join(' / ')}) | ${Object.values(o.rss_after_bench_by_mock_mib).join(' / ')} MiB |`)
+  if (o.rss_after_bench_by_mock_mib) lines.push(`| RSS after the whole bench and 10 s idle (${Object.keys(o.rss_after_bench_by_mock_mib).join(' / ')}) | ${Object.values(o.rss_after_bench_by_mock_mib).join(' / ')} MiB |`)
   if (o.production_install) lines.push(`| production install (du -sb) | ${o.production_install.total_mib} MiB (node_modules ${o.production_install.node_modules_mib} MiB) |`)
   lines.push('', `Issue 15's targets (${r.load_generator}):`, '', '| target | value | met |', '|---|---|---|')
   for (const t of r.targets) lines.push(`| ${t.target} | ${t.value} | ${metCell(t.met)} |`)

@@ -54,6 +54,7 @@ const ACCOUNTS_BIG = QUICK ? 20000 : 1_000_000
 const COLD_STARTS = QUICK ? 3 : 10
 const PEER_COLD_STARTS = QUICK ? 1 : 3
 const RESETS = QUICK ? 10 : 50
+const IDLE_BEFORE_RSS_S = 10
 const WEBHOOK_PAYMENTS = QUICK ? 500 : 5000
 const PAYER_BALANCE = 1_000_000_000 // whole pesos on the one paying account
 const CLIENT = { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' }
@@ -816,7 +817,11 @@ async function main() {
     results.other.production_install = { total_mib: round1(du(dir) / 2 ** 20), node_modules_mib: round1(du(join(dir, 'node_modules')) / 2 ** 20), top_level_packages: packages }
   }
 
-  // RSS after the whole bench: every mock still running (the default one took tokens, the list and payments too).
+  // RSS after the whole bench: every mock still running (the default one took tokens, the list
+  // and payments too), read after IDLE_BEFORE_RSS_S of idle, all of them running: what a server
+  // holds once a burst is over (an idle checkpoint thread stops after 5 s), not mid-burst garbage.
+  log(`idle ${IDLE_BEFORE_RSS_S} s, then RSS`)
+  await sleep(IDLE_BEFORE_RSS_S * 1000)
   results.other.rss_after_bench_by_mock_mib = Object.fromEntries(Object.entries(mocks).map(([k, m]) => [k, rssMiB(m.pid)]))
   const small = Object.entries(results.other.rss_after_bench_by_mock_mib).filter(([k, v]) => k !== 'big' && v !== null)
   results.other.rss_after_bench_mib = small.length ? Math.max(...small.map(([, v]) => v)) : null

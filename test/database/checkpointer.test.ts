@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync } from 'node:fs'
+import { copyFileSync, existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import t from 'tap'
@@ -64,6 +64,40 @@ t.test('the worker copies committed pages into the database file while the main 
   t.equal((db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n, 200, 'the main connection goes on after the worker has stopped')
   db.close()
   t.notOk(existsSync(`${path}-wal`), 'the main connection closed last: the file is whole, without a WAL')
+})
+
+t.test('an idle worker empties the WAL and stops; it starts again when the WAL grows back', async (t) => {
+  const path = join(t.testdir(), 'idle.sqlite')
+  const db = walDatabase(path)
+  const notices: string[] = []
+  let idled = 0
+  const checkpointer = new Checkpointer(db, path, { intervalMs: 20, idlePasses: 5, startAtWalBytes: 64 * 1024, onIdle: () => idled++, onNotice: (message) => notices.push(message) })
+  t.teardown(async () => {
+    await checkpointer.close()
+    db.close()
+  })
+  const insert = db.prepare('INSERT INTO t (x) VALUES (?)')
+  const write = (n: number) => {
+    for (let i = 0; i < n; i++) db.transaction(() => insert.run('x'.repeat(40_000)))()
+  }
+  write(20)
+  checkpointer.startIfBusy()
+  t.ok(checkpointer.started, 'started: the WAL is past the threshold')
+  await until(() => idled === 1)
+  t.equal(idled, 1, 'stopped for want of work')
+  t.notOk(checkpointer.started, 'no worker while idle')
+  t.equal(statSync(`${path}-wal`).size, 0, 'the WAL was emptied first (TRUNCATE)')
+  t.equal(autocheckpoint(db), MAIN_AUTOCHECKPOINT_PAGES, 'the main connection checkpoints by itself meanwhile')
+  t.equal(rowsInMainFile(path), 20, 'every committed row is in the database file')
+  checkpointer.startIfBusy()
+  t.notOk(checkpointer.started, 'an empty WAL starts nothing')
+  write(20)
+  checkpointer.startIfBusy()
+  t.ok(checkpointer.started, 'the WAL grew back: a worker again')
+  await until(() => idled === 2)
+  t.equal(idled, 2, 'and it stops again once idle')
+  t.equal(rowsInMainFile(path), 40)
+  t.same(notices, [], 'stopping when idle is not a failure: nothing said')
 })
 
 t.test('a worker that cannot run puts the main connection’s own checkpoints back, and says so once', async (t) => {
