@@ -90,6 +90,18 @@ t.test('starts with the same plain node command as npm start', async (t) => {
   t.equal(cmd[0], 'node', 'nothing is compiled at start')
 })
 
+t.test('ships the code cache of the bundle, made under the CMD’s node flags, after the build it caches', async (t) => {
+  // Issue 15: a cache made under other V8 flags is rejected, and the image's user cannot write dist/.
+  const runs = build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args)
+  const warm = runs.findIndex((r) => /node scripts\/warm-code-cache\.mjs/.test(r))
+  t.ok(warm !== -1, 'the build stage writes it')
+  t.ok(warm > runs.findIndex((r) => /npm run build/.test(r)), 'after the build it caches')
+  const cmd = execForm(instructions('CMD').at(-1)!.args)
+  const flags = cmd.slice(1, cmd.indexOf('dist/server.js'))
+  t.same(runs[warm]!.replace(/^.*node scripts\/warm-code-cache\.mjs/, '').trim().split(/\s+/).filter(Boolean), flags, 'with the CMD’s node flags')
+  t.ok(final.instructions.some((i) => i.keyword === 'COPY' && /--from=build \/app\/dist \.\/dist/.test(i.args)), 'dist, and the cache with it, goes into the final stage')
+})
+
 t.test('checks health with node against the real health route, without curl', async (t) => {
   const healthcheck = instructions('HEALTHCHECK').at(-1)!.args
   const cmd = execForm(healthcheck)
