@@ -4,7 +4,7 @@
 // in another process. Only 127.0.0.1, free ports from the system, children killed on exit.
 //
 //   npm run build, then:
-//   node scripts/measure-writepath.mjs payments [--seconds 10] [--connections 50] [--prof DIR | --perf FILE]
+//   node scripts/measure-writepath.mjs payments [--seconds 10] [--connections 50] [--log-level info] [--prof DIR | --perf FILE]
 //   node scripts/measure-writepath.mjs webhooks [--events 4000] [--prof DIR]
 //   DIST=/path/to/another/dist node scripts/measure-writepath.mjs …   (interleave two builds)
 //
@@ -101,7 +101,8 @@ async function payments() {
   const dbPath = join(tmp, 'pay.sqlite')
   const { payer, customerId } = seed(dbPath, 1000)
   const perf = opt('perf', undefined)
-  const mock = await startMock(dbPath, {}, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : perf ? ['--perf-basic-prof'] : [])
+  // --log-level info is what `npm run bench` runs (the default level); warn leaves the log line out.
+  const mock = await startMock(dbPath, { LOG_LEVEL: opt('log-level', 'warn') }, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : perf ? ['--perf-basic-prof'] : [])
   const token = (await json('POST', `${mock.url}/v1/iam/oauth/tokens`, CLIENT)).body.access_token
   const auth = { authorization: `Bearer ${token}` }
   const res = await json('POST', `${mock.url}/v1/resolve-key`, { customer_id: customerId, key: { key_type: 'PHONE', key_value: '3157770001' } }, auth)

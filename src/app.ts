@@ -57,6 +57,8 @@ export interface AppDeps {
   resolveHost?: Resolver
   /** The constant-time secret comparison (default secretsEqual); tests watch its call path. */
   compareSecrets?: (given: string, expected: string) => boolean
+  /** Write every webhook event, also those no endpoint wants (by default they are not written): tests read what was emitted from the outbox. */
+  recordEveryEvent?: boolean
 }
 
 /** CONTRACT §4: settlement follows the mock clock closely enough at a tenth of a second. */
@@ -108,6 +110,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     onNotice: (message, error) => notice?.(message, error),
     compareSecrets: deps.compareSecrets,
     resolveHost: deps.resolveHost,
+    recordEveryEvent: deps.recordEveryEvent,
   })
   try {
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)

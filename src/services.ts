@@ -60,9 +60,21 @@ export interface ServiceDeps {
   resolveHost?: Resolver
   /** The constant-time comparison of client secrets and the admin token; a test may watch it. */
   compareSecrets?: (given: string, expected: string) => boolean
+  /** Write every event, also those no endpoint wants (the default leaves those out): tests read the outbox. */
+  recordEveryEvent?: boolean
 }
 
-export function createServices({ db, clock, config, realNowMs = Date.now, onSweepError = () => undefined, onNotice = () => undefined, compareSecrets = secretsEqual, resolveHost }: ServiceDeps): Services {
+export function createServices({
+  db,
+  clock,
+  config,
+  realNowMs = Date.now,
+  onSweepError = () => undefined,
+  onNotice = () => undefined,
+  compareSecrets = secretsEqual,
+  resolveHost,
+  recordEveryEvent = false,
+}: ServiceDeps): Services {
   // Issue 11 item 5: where webhooks and callbacks may go, from HOST and WEBHOOK_ALLOW_PRIVATE.
   const targetPolicy = targetPolicyOf(config, resolveHost)
   const stores = {
@@ -82,7 +94,7 @@ export function createServices({ db, clock, config, realNowMs = Date.now, onSwee
   const customers = new CustomersService(stores.customers, clock)
   const accounts = new AccountsService(stores.accounts, customers, clock)
   const resolutions = new ResolutionsService(stores.resolutions, new Directory(stores.keys, stores.accounts, stores.customers), customers, clock)
-  const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode })
+  const events = new EventsService(stores.webhooks, clock, realNowMs, { url: config.webhookUrl, secret: config.webhookSecret, mode: config.webhookMode }, recordEveryEvent)
   const paymentAuthorization = new PaymentAuthorization(db, stores.authorizations, stores.payments, stores.accounts, events, clock, realNowMs)
   const settlement = new Settlement(db, stores.payments, stores.accounts, events, clock, paymentAuthorization, onNotice)
   const faults = new FaultsService(db, stores.faults, clock, (resolutionId) => stores.resolutions.findById(resolutionId)?.key.key_value)

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.js'
+import { type AppDeps, buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import { ManualTime } from '../../src/core/clock.js'
 
@@ -17,9 +17,11 @@ interface Teardown {
 
 /**
  * Builds the real app on an in-memory database with the default fixtures, a manual clock and
- * a sleep that records instead of waiting; closes it when the test ends.
+ * a sleep that records instead of waiting; closes it when the test ends. Every webhook event is
+ * written to the outbox, also those no endpoint wants (the app leaves those out), so that a test
+ * reads what was emitted there; `deps` may say otherwise (test/webhooks/unwanted-events.test.ts).
  */
-export async function buildTestApp(t: Teardown, overrides: Partial<Config> = {}, start = '2026-01-15T12:00:00.000Z'): Promise<TestApp> {
+export async function buildTestApp(t: Teardown, overrides: Partial<Config> = {}, start = '2026-01-15T12:00:00.000Z', deps: Partial<AppDeps> = {}): Promise<TestApp> {
   const time = new ManualTime(start)
   const sleeps: number[] = []
   const config = { ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent' as const, ...overrides }
@@ -30,6 +32,8 @@ export async function buildTestApp(t: Teardown, overrides: Partial<Config> = {},
     sleep: async (ms) => {
       sleeps.push(ms)
     },
+    recordEveryEvent: true,
+    ...deps,
   })
   t.teardown(() => app.close())
   return { app, time, sleeps }

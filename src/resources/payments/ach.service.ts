@@ -98,7 +98,7 @@ export class AchPaymentsService {
       description: input.description ?? null,
       amountMinor,
       qrCodeReference: '',
-      endToEndIdentification: newEndToEndId(),
+      endToEndIdentification: newEndToEndId(now),
       receiver: receiverOf(recipient),
       sender: internalParty(account, customer),
       // ACH pays a bank account outside the mock: nothing is credited here at settlement.

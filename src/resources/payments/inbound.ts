@@ -97,8 +97,9 @@ export class InboundPayments {
       }
       const customer = this.customers.findById(account.customerId)
       if (!customer) throw notFound('customer')
-      const at = this.clock.now().toISOString()
-      const endToEndIdentification = newEndToEndId()
+      const now = this.clock.now()
+      const at = now.toISOString()
+      const endToEndIdentification = newEndToEndId(now)
       const payment: Payment = {
         id: randomUUID(),
         entityId: account.entityId,

@@ -145,7 +145,7 @@ export class PaymentsService {
       resolutionId: resolution.id,
       recipientId: null,      description: null,      amountMinor,
       qrCodeReference: '',
-      endToEndIdentification: newEndToEndId(),
+      endToEndIdentification: newEndToEndId(now),
       receiver: receiverOf(resolution),
       sender,
       receiverAccountId: resolution.receiverAccountId,
