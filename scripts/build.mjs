@@ -43,7 +43,7 @@ const dynamicImportsThroughLoader = {
 // Node 20 keeps no code cache for ES modules, and compiling the bundle was the largest single
 // cost of a cold start (issue 15). `import.meta.url` becomes the bundle's own file URL.
 await build({
-  entryPoints: ['dist/server.js'],
+  entryPoints: ['dist/bundle.js'],
   outfile: 'dist/server.cjs',
   bundle: true,
   platform: 'node',
@@ -65,7 +65,7 @@ writeFileSync(
 import { fileURLToPath } from 'node:url'
 import { runBundle } from './code-cache.js'
 
-runBundle(fileURLToPath(new URL('./server.cjs', import.meta.url)))
+runBundle(fileURLToPath(new URL('./server.cjs', import.meta.url))).main()
 `,
 )
 // A cache of an earlier build's bundle would only be rejected: start without one.

@@ -5,7 +5,7 @@ import { runServer } from './run-server.js'
  * The only file that reads `process.env` for `npm start` (STYLE rule 1; the CLI, src/cli.ts,
  * is the other entry point): environment → config → runServer (build, listen, signals).
  */
-function main(): void {
+export function main(): void {
   let config
   try {
     config = loadConfig(process.env)
@@ -19,4 +19,3 @@ function main(): void {
   void runServer(config)
 }
 
-main()
