@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import t from 'tap'
+import { MIGRATIONS_DIR } from '../../src/config.js'
+import { withRollbackJournal } from '../../src/database/bulk-journal.js'
+import { openDatabase } from '../../src/database/open-database.js'
+
+function file(t: { teardown(fn: () => unknown): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'passport-mock-journal-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return join(dir, 'mock.sqlite')
+}
+
+const modes = (db: BetterSqlite3.Database) => [db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]
+
+t.test('a bulk load runs with a rollback journal and synchronous FULL, then the WAL and NORMAL come back', async (t) => {
+  const path = file(t)
+  const db = openDatabase(path, MIGRATIONS_DIR)
+  t.teardown(() => db.close())
+  t.same(modes(db), ['wal', 1], 'WAL, NORMAL as opened')
+  const inside = await withRollbackJournal(db, async () => {
+    db.prepare("INSERT INTO entities (id, name, created_at) VALUES ('e1', 'bulk', '2026-01-01T00:00:00.000Z')").run()
+    return modes(db)
+  })
+  t.same(inside, ['delete', 2], 'rollback journal, FULL: a commit is on disk when it returns')
+  t.same(modes(db), ['wal', 1])
+  t.notOk(existsSync(`${path}-journal`), 'no journal left')
+  const reader = new BetterSqlite3(path, { readonly: true })
+  t.equal(reader.prepare("SELECT name FROM entities WHERE id = 'e1'").pluck().get(), 'bulk', 'committed')
+  reader.close()
+})
+
+t.test('with another connection open the load runs in WAL mode, as before', async (t) => {
+  const path = file(t)
+  const db = openDatabase(path, MIGRATIONS_DIR)
+  t.teardown(() => db.close())
+  const reader = new BetterSqlite3(path, { readonly: true })
+  reader.prepare('SELECT count(*) FROM entities').get()
+  t.teardown(() => reader.close())
+  t.same(await withRollbackJournal(db, async () => modes(db)), ['wal', 1])
+})
+
+t.test('a load that fails rolls back and leaves the WAL and NORMAL', async (t) => {
+  const path = file(t)
+  const db = openDatabase(path, MIGRATIONS_DIR)
+  t.teardown(() => db.close())
+  await t.rejects(
+    withRollbackJournal(db, async () =>
+      db.transaction(() => {
+        db.prepare("INSERT INTO entities (id, name, created_at) VALUES ('e2', 'x', '2026-01-01T00:00:00.000Z')").run()
+        throw new Error('taken')
+      })(),
+    ),
+    /taken/,
+  )
+  t.same(modes(db), ['wal', 1])
+  t.equal(db.prepare("SELECT count(*) FROM entities WHERE id = 'e2'").pluck().get(), 0)
+})
