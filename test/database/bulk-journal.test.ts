@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import t from 'tap'
-import { MIGRATIONS_DIR } from '../../src/config.js'
+import { MIGRATIONS_DIR, PACKAGE_ROOT } from '../../src/config.js'
 import { withRollbackJournal } from '../../src/database/bulk-journal.js'
 import { openDatabase } from '../../src/database/open-database.js'
 
@@ -57,4 +58,40 @@ t.test('a load that fails rolls back and leaves the WAL and NORMAL', async (t) =
   )
   t.same(modes(db), ['wal', 1])
   t.equal(db.prepare("SELECT count(*) FROM entities WHERE id = 'e2'").pluck().get(), 0)
+})
+
+t.test('a load killed after its pages reached the file leaves a hot journal; the next open rolls it back to a whole file', async (t) => {
+  const path = file(t)
+  openDatabase(path, MIGRATIONS_DIR).close()
+  // A child (the built module, as the CLI runs it) with a 10-page cache, so the transaction
+  // writes pages into the file before it commits; it says so, then waits to be killed.
+  const script = `
+    const { openDatabase } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'database', 'open-database.js'))})
+    const { withRollbackJournal } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'database', 'bulk-journal.js'))})
+    const db = openDatabase(${JSON.stringify(path)}, ${JSON.stringify(MIGRATIONS_DIR)})
+    db.pragma('cache_size = 10')
+    await withRollbackJournal(db, async () => db.transaction(() => {
+      const insert = db.prepare("INSERT INTO entities (id, name, created_at) VALUES (?, 'x', '2026-01-01T00:00:00.000Z')")
+      for (let i = 0; i < 20000; i++) insert.run('crash-' + i)
+      process.stdout.write('spilled\\n')
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)
+    })())
+  `
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('spilled') && resolve())
+    child.on('exit', (code) => reject(new Error(`child exited ${code}`)))
+  })
+  const grown = statSync(path).size
+  child.kill('SIGKILL')
+  await new Promise((resolve) => child.once('exit', resolve))
+  t.ok(existsSync(`${path}-journal`), 'a hot journal is left')
+  t.ok(grown > 100 * 1024, `the file had grown to ${grown} bytes before the commit`)
+
+  const db = openDatabase(path, MIGRATIONS_DIR)
+  t.teardown(() => db.close())
+  t.equal(db.prepare("SELECT count(*) FROM entities WHERE id LIKE 'crash-%'").pluck().get(), 0, 'nothing of the killed load')
+  t.same(db.pragma('integrity_check'), [{ integrity_check: 'ok' }])
+  t.same(modes(db), ['wal', 1], 'WAL again')
+  t.notOk(existsSync(`${path}-journal`), 'the journal was rolled back and removed')
 })
