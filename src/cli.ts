@@ -242,8 +242,9 @@ async function seed(args: string[]): Promise<number> {
 
   const document = await readDocument(file)
 
-  const [{ openDatabase }, { lockDatabaseFile }, { createServices }, { MockClock }, { PassportError }, { loadFixturesIfEmpty }, { serializeSeedResult }, { seedProgress }] = await Promise.all([
+  const [{ openDatabase }, { withRollbackJournal }, { lockDatabaseFile }, { createServices }, { MockClock }, { PassportError }, { loadFixturesIfEmpty }, { serializeSeedResult }, { seedProgress }] = await Promise.all([
     import('./database/open-database.js'),
+    import('./database/bulk-journal.js'),
     import('./database/file-lock.js'),
     import('./services.js'),
     import('./core/clock.js'),
@@ -260,13 +261,16 @@ async function seed(args: string[]): Promise<number> {
     const services = createServices({ db, clock: new MockClock(), config })
     await loadFixturesIfEmpty({ db, ...services.stores }, config.fixturesPath, config.seed)
     const startedMs = performance.now()
-    const result = await services.seeds.apply(document, {
-      onProgress: (done, total) => {
-        if (values.quiet || total < PROGRESS_THRESHOLD) return
-        progress ??= seedProgress(process.stderr, total)
-        progress.update(done)
-      },
-    })
+    // Written once through a rollback journal, not twice through the WAL (database/bulk-journal.ts).
+    const result = await withRollbackJournal(db, () =>
+      services.seeds.apply(document, {
+        onProgress: (done, total) => {
+          if (values.quiet || total < PROGRESS_THRESHOLD) return
+          progress ??= seedProgress(process.stderr, total)
+          progress.update(done)
+        },
+      }),
+    )
     progress?.stop()
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(2)
     if (values.json) {

@@ -83,6 +83,11 @@ t.test('seed applies a document to a database file without a server; a server on
   t.equal(first.code, 0, 'exit 0')
   t.match(first.stdout, new RegExp(`^Seeded ${db.replace(/[.]/g, '\\.')} in [0-9.]+ s: 1 customer, 1 account, 0 keys, 0 fault rules\n$`))
   t.equal(first.stderr, '', 'no progress bar for a small document')
+  // The seed writes through a rollback journal (src/database/bulk-journal.ts), then puts the WAL back.
+  const check = new BetterSqlite3(db, { readonly: true })
+  t.equal(check.pragma('journal_mode', { simple: true }), 'wal', 'the file is left in WAL mode')
+  check.close()
+  t.notOk(existsSync(`${db}-journal`), 'no rollback journal left')
 
   const second = await run(['seed', writeJson(dir, 'entity.json', { entity: { name: 'ci-job-9' }, accounts: [{ available_balance: '90000000000000001' }] }), '--db', db, '--json'])
   t.equal(second.code, 0, 'exit 0')

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js'
 import { alreadyExists, invalidField, type PassportError } from '../../core/errors.js'
 import { canonicalKeyType } from '../../core/key-formats.js'
 import { readKey } from '../../core/key-input.js'
+import { dropSecondaryIndexes } from '../../database/bulk-indexes.js'
 import type { DatabaseState } from '../../database/state.js'
 import { createFaker, fakeBusinessName, fakeClientId, fakeClientSecret, fakeKeyValue, unique } from '../../fixtures/fakers.js'
 import { completeAccount, completeCustomer, DEFAULT_ANCHOR, type FixtureStores, type Generation, type UniqueKind } from '../../fixtures/load-fixtures.js'
@@ -24,6 +25,16 @@ export const SEED_CLIENT_SCOPES = ['iam.*', 'paas.core.*']
  * seeded with `SEED`, and the same stream would generate the fixtures' ids again.
  */
 const SEED_STREAM_SALT = 2
+
+/**
+ * A document with at least this many accounts, and at least as many as the table already has,
+ * builds the accounts' secondary indexes after its rows (database/bulk-indexes.ts) and answers
+ * its "taken" checks on accounts from sets: 1,000,000 accounts into a new file took 56 → 38 s of
+ * CPU (issue 15, scripts/measure-seed.mjs). Below it, or into a larger table (rebuilding would
+ * sort every row already there), rows go into the indexes one by one as before, and the schema is
+ * left alone (a schema change makes every connection prepare its statements again).
+ */
+export const BULK_INDEX_MIN_ACCOUNTS = 10_000
 
 export interface SeedResult {
   entity?: Entity
@@ -68,6 +79,13 @@ export class SeedService {
     private readonly seed: number,
   ) {}
 
+  /** Whether the document's accounts are many, and at least as many as the table has (see BULK_INDEX_MIN_ACCOUNTS). */
+  #loadsInBulk(doc: SeedDocument): boolean {
+    const count = doc.accounts?.length ?? 0
+    if (count < BULK_INDEX_MIN_ACCOUNTS) return false
+    return count >= (this.db.prepare('SELECT count(*) FROM accounts').pluck().get() as number)
+  }
+
   /** Starts the stream again from `SEED` (a reset: seeding after it gives what it gave on a fresh start). */
   restartStream(): void {
     this.#faker = undefined
@@ -81,7 +99,15 @@ export class SeedService {
     this.#faker ??= createFaker([this.seed, SEED_STREAM_SALT], new Date(DEFAULT_ANCHOR))
     const faker = await this.#faker
     try {
-      return this.db.transaction(() => new SeedRun(faker, this.stores, this.state, this.faults, this.clock.now().toISOString(), options).run(doc))()
+      return this.db.transaction(() => {
+        const bulk = this.#loadsInBulk(doc)
+        const rebuildIndexes = bulk ? dropSecondaryIndexes(this.db, 'accounts') : undefined
+        const run = new SeedRun(faker, this.stores, this.state, this.faults, this.clock.now().toISOString(), options)
+        if (bulk) run.rememberStoredAccounts(this.db)
+        const result = run.run(doc)
+        rebuildIndexes?.()
+        return result
+      })()
     } finally {
       // Rules were added (or rolled back) under the cache.
       this.faults.invalidate()
@@ -99,6 +125,14 @@ class SeedRun {
   /** Key values of this document: one directory across key types. */
   readonly #keyValues = new Set<string>()
   readonly #gen: Generation
+  /**
+   * In a bulk load, the ids and `entity:number` pairs of the accounts stored before it: the
+   * "taken" checks read these sets instead of the table, a lookup per generated value (no more
+   * rows than the document has, see BULK_INDEX_MIN_ACCOUNTS). Rows of this document are in
+   * #ids and #claimed, as in any seed; nothing else writes during the transaction.
+   */
+  #storedAccountIds: Set<string> | undefined
+  #storedAccountNumbers: Set<string> | undefined
   #entityId = ''
   #sharedCustomer: Customer | undefined
   #done = 0
@@ -122,6 +156,17 @@ class SeedRun {
     }
   }
 
+  /** A bulk load: the accounts already stored, read once (see #storedAccountIds). */
+  rememberStoredAccounts(db: Database): void {
+    this.#storedAccountIds = new Set(db.prepare('SELECT id FROM accounts').pluck().all() as string[])
+    this.#storedAccountNumbers = new Set(db.prepare("SELECT entity_id || ':' || account_number FROM accounts").pluck().all() as string[])
+  }
+
+  /** Whether the database has a row with this id (before this document). */
+  #stored(table: 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules', id: string): boolean {
+    return table === 'accounts' && this.#storedAccountIds ? this.#storedAccountIds.has(id) : this.state.exists(table, id)
+  }
+
   run(doc: SeedDocument): SeedResult {
     this.#total = (doc.entity ? 1 : 0) + (doc.customers?.length ?? 0) + (doc.accounts?.length ?? 0) + (doc.keys?.length ?? 0) + (doc.faults?.length ?? 0)
     this.#entityId = doc.entity ? this.#createEntity(doc.entity) : this.state.defaultEntityId()
@@ -140,7 +185,7 @@ class SeedRun {
   #newId(table: 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules'): string {
     const id = unique(
       () => this.faker.string.uuid(),
-      (v) => !this.#ids.has(v) && !this.state.exists(table, v),
+      (v) => !this.#ids.has(v) && !this.#stored(table, v),
     )
     this.#ids.add(id)
     return id
@@ -149,7 +194,7 @@ class SeedRun {
   /** A given id: 409 when the database or the document already has it. */
   #givenId(table: 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules', id: string, field: string, what: { en: string; es: string }): string {
     const lower = id.toLowerCase()
-    if (this.#ids.has(lower) || this.state.exists(table, lower)) throw taken(field, { en: `${what.en} with id ${lower} already exists`, es: `ya existe ${what.es} con id ${lower}` })
+    if (this.#ids.has(lower) || this.#stored(table, lower)) throw taken(field, { en: `${what.en} with id ${lower} already exists`, es: `ya existe ${what.es} con id ${lower}` })
     this.#ids.add(lower)
     return lower
   }
@@ -162,7 +207,7 @@ class SeedRun {
       case 'nit':
         return !this.stores.customers.findByIdentificationNumber(scope, value)
       case 'account':
-        return !this.stores.accounts.findByNumber(scope, value)
+        return this.#storedAccountNumbers ? !this.#storedAccountNumbers.has(`${scope}:${value}`) : !this.stores.accounts.findByNumber(scope, value)
     }
   }
 

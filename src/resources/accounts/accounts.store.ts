@@ -90,7 +90,7 @@ export class AccountsStore {
     this.#cache = new RowCache(db, CACHE_LIMIT)
     this.#insert = db.prepare(
       `INSERT INTO accounts (id, entity_id, customer_id, account_number, account_type, status, available_minor, pending_minor, created_at, updated_at)
-       VALUES (@id, @entity_id, @customer_id, @account_number, @account_type, @status, @available_minor, @pending_minor, @created_at, @updated_at)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.#byId = db.prepare('SELECT * FROM accounts WHERE id = ?')
     this.#byNumber = db.prepare('SELECT * FROM accounts WHERE entity_id = ? AND account_number = ?')
@@ -99,18 +99,9 @@ export class AccountsStore {
   }
 
   insert(a: Account): void {
-    this.#insert.run({
-      id: a.id,
-      entity_id: a.entityId,
-      customer_id: a.customerId,
-      account_number: a.accountNumber,
-      account_type: a.accountType,
-      status: a.status,
-      available_minor: minorToText(a.availableMinor),
-      pending_minor: minorToText(a.pendingMinor),
-      created_at: a.createdAt,
-      updated_at: a.updatedAt,
-    })
+    // Positional parameters: better-sqlite3 binds an object's by name, ~1.7 µs more per row
+    // (1,000,000 rows of a seed, issue 15).
+    this.#insert.run(a.id, a.entityId, a.customerId, a.accountNumber, a.accountType, a.status, minorToText(a.availableMinor), minorToText(a.pendingMinor), a.createdAt, a.updatedAt)
   }
 
   findById(id: string): Account | undefined {
