@@ -23,7 +23,10 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
  && mkdir -p build/Release && mv /tmp/better_sqlite3.node build/Release/
 # V8's code cache of the bundle (issue 15), written by one start with the CMD's node flags (a
 # cache made under other flags is rejected): the image's user cannot write dist/, so containers
-# read this one instead of compiling the bundle at every start.
+# read this one instead of compiling the bundle at every start. That start needs the migrations
+# and the fixtures, as the final stage does.
+COPY db/migrations ./db/migrations
+COPY fixtures ./fixtures
 RUN node scripts/warm-code-cache.mjs --max-semi-space-size=4
 
 # Final stage: production dependencies only (pruned above, no second native compile), non-root.

@@ -100,6 +100,11 @@ t.test('ships the code cache of the bundle, made under the CMD’s node flags, a
   const flags = cmd.slice(1, cmd.indexOf('dist/server.js'))
   t.same(runs[warm]!.replace(/^.*node scripts\/warm-code-cache\.mjs/, '').trim().split(/\s+/).filter(Boolean), flags, 'with the CMD’s node flags')
   t.ok(final.instructions.some((i) => i.keyword === 'COPY' && /--from=build \/app\/dist \.\/dist/.test(i.args)), 'dist, and the cache with it, goes into the final stage')
+  // The start that writes it opens a database: the migrations and fixtures must be in the build stage by then.
+  const before = build.instructions.slice(0, build.instructions.findIndex((i) => i.keyword === 'RUN' && /warm-code-cache/.test(i.args)))
+  const copied = before.filter((i) => i.keyword === 'COPY').map((i) => i.args)
+  t.ok(copied.some((c) => /^db\/migrations /.test(c)), 'the migrations are copied before')
+  t.ok(copied.some((c) => /^fixtures /.test(c)), 'the fixtures are copied before')
 })
 
 t.test('checks health with node against the real health route, without curl', async (t) => {
