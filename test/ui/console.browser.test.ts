@@ -76,6 +76,17 @@ async function newQrCode(base: string, v1: Record<string, string>, keyId: string
 
 const skip = launchError === undefined ? false : `no browser could start (${CHROMIUM}: ${launchError}); install Debian's chromium, or run with CI=true to make this a failure`
 
+/** Webhooks tab: sets the default entity's payment-authorization callback through the page's form. */
+async function setDefaultEntityCallback(page: Page, url: string, secret: string): Promise<void> {
+  await page.locator('[data-testid="tab-webhooks"]').click()
+  await page.locator('#panel-webhooks summary', { hasText: 'Set an entity’s callback' }).click()
+  await page.locator('[data-testid="authorization-entity"] option', { hasText: 'Passport Mock Default Entity' }).waitFor({ state: 'attached', ...WAIT })
+  await page.locator('[data-testid="authorization-entity"]').selectOption({ label: 'Passport Mock Default Entity' })
+  await page.locator('#authorization-form input[name="url"]').fill(url)
+  await page.locator('#authorization-form input[name="secret"]').fill(secret)
+  await page.locator('#authorization-form button[type="submit"]').click()
+}
+
 t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule fail a request', { skip }, async (t) => {
   const mock = await startPassportMock({ mockAdminToken: ADMIN_TOKEN })
   t.teardown(() => mock.close())
@@ -225,13 +236,7 @@ t.test('seeds a BLOCKED account, watches a payment settle and sees a fault rule 
 
   // 6. Payment authorization: set the default entity's callback in the page, see an attempt.
   const callback = await startReceiver(t, () => ({ status: 200, body: '{"accept": true}' }))
-  await byTestId('tab-webhooks').click()
-  await page.locator('#panel-webhooks summary', { hasText: 'Set an entity’s callback' }).click()
-  await page.locator('[data-testid="authorization-entity"] option', { hasText: 'Passport Mock Default Entity' }).waitFor({ state: 'attached', ...WAIT })
-  await byTestId('authorization-entity').selectOption({ label: 'Passport Mock Default Entity' })
-  await page.locator('#authorization-form input[name="url"]').fill(callback.url)
-  await page.locator('#authorization-form input[name="secret"]').fill('console-secret')
-  await page.locator('#authorization-form button[type="submit"]').click()
+  await setDefaultEntityCallback(page, callback.url, 'console-secret')
   await page.locator('[data-testid="authorization-row"]', { hasText: callback.url }).waitFor(WAIT)
   const inbound = await json(
     await fetch(`${mock.url}/_mock/simulations/inbound-payment`, { method: 'POST', headers: admin, body: JSON.stringify({ account_id: DOCS_ACCOUNT, amount: { value: '1', currency: 'COP' } }) }),
@@ -562,13 +567,7 @@ t.test('each tab’s main action works at 390×844 and 1280×800, and the API ag
     await noSidewaysScroll('faults')
 
     // Webhooks: set an entity's callback, then Edit it (the secret typed again) and the API shows the change.
-    await byTestId('tab-webhooks').click()
-    await page.locator('#panel-webhooks summary', { hasText: 'Set an entity’s callback' }).click()
-    await page.locator('[data-testid="authorization-entity"] option', { hasText: 'Passport Mock Default Entity' }).waitFor({ state: 'attached', ...WAIT })
-    await byTestId('authorization-entity').selectOption({ label: 'Passport Mock Default Entity' })
-    await page.locator('#authorization-form input[name="url"]').fill(callback.url)
-    await page.locator('#authorization-form input[name="secret"]').fill('first-secret')
-    await page.locator('#authorization-form button[type="submit"]').click()
+    await setDefaultEntityCallback(page, callback.url, 'first-secret')
     const authorizationRow = page.locator('[data-testid="authorization-row"]', { hasText: callback.url })
     await authorizationRow.waitFor(WAIT)
     await authorizationRow.locator('[data-testid="authorization-edit"]').click()
