@@ -9,6 +9,7 @@ import { controlPlane } from './control/control.js'
 import { lockDatabaseFile } from './database/file-lock.js'
 import { openDatabase } from './database/open-database.js'
 import { loadFixturesIfEmpty } from './fixtures/load-fixtures.js'
+import { answerBatchingPlugin } from './plugins/answer-batching.js'
 import { authPlugin } from './plugins/auth.js'
 import { contentTypesPlugin } from './plugins/content-types.js'
 import { createClientErrorHandler } from './plugins/client-errors.js'
@@ -184,6 +185,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // At the root, limited to /v1 paths, so unknown /v1 paths (404) are journaled too (see the plugin).
   await app.register(journalPlugin, { journal: services.journal, clock })
   await app.register(openapiPlugin, { version: VERSION, origin: configuredOrigin(config) })
+  // The last onSend hook: every answer is written with the others of its turn (see the plugin).
+  await app.register(answerBatchingPlugin)
 
   // The Passport surface: bearer auth and fault rules apply here and only here (STYLE rule 11).
   await app.register(async (v1) => {
