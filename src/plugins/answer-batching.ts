@@ -3,6 +3,17 @@ import fp from 'fastify-plugin'
 
 type Done = (error: Error | null, payload: unknown) => void
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /**
+     * Written as soon as it is ready: set by a route whose answers already go out together
+     * (payments, answered all at once when their shared commit is done), which a wait for the
+     * next turn would only delay.
+     */
+    writeAtOnce: boolean
+  }
+}
+
 /**
  * Answers go to their sockets together, once the requests that arrived in the same turn of the
  * event loop have all been handled, instead of one by one as each is ready (issue 15).
@@ -35,7 +46,9 @@ export const answerBatchingPlugin = fp(
         }
       }
     }
-    app.addHook('onSend', (_request, _reply, payload, done) => {
+    app.decorateReply('writeAtOnce', false)
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (reply.writeAtOnce) return done(null, payload)
       if (waiting.length === 0) setImmediate(flush)
       waiting.push(done, payload)
     })

@@ -18,8 +18,9 @@ async function tracedApp(t: { teardown(fn: () => unknown): void }, batching: boo
     }
     done()
   })
-  app.get('/:name', async (request) => {
+  app.get('/:name', async (request, reply) => {
     const { name } = request.params as { name: string }
+    if (name === 'now') reply.writeAtOnce = true
     events.push(`handled ${name}`)
     return { name }
   })
@@ -33,12 +34,12 @@ async function tracedApp(t: { teardown(fn: () => unknown): void }, batching: boo
  * accepted, each client writes its request, and the loop is held (synchronously) until all three
  * have arrived, so one poll sees them all. Resolves with the three answers' status lines.
  */
-async function threeInOneTurn(app: FastifyInstance): Promise<string[]> {
+async function threeInOneTurn(app: FastifyInstance, names = ['a', 'b', 'c']): Promise<string[]> {
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
   let accepted = 0
   const allAccepted = new Promise<void>((resolve) => app.server.on('connection', () => ++accepted === 3 && resolve()))
-  const sockets = await Promise.all(['a', 'b', 'c'].map((name) => new Promise<[string, Socket]>((resolve) => {
+  const sockets = await Promise.all(names.map((name) => new Promise<[string, Socket]>((resolve) => {
     const socket = connect(port, '127.0.0.1', () => resolve([name, socket]))
   })))
   await allAccepted
@@ -63,6 +64,15 @@ t.test('without the plugin each answer is written as soon as it is handled (what
   t.same(await threeInOneTurn(app), ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK'])
   t.equal(events.length, 6)
   for (let i = 0; i < 6; i += 2) t.equal(events[i + 1], events[i]?.replace('handled', 'written'), `${events[i]} is written next`)
+})
+
+t.test('an answer marked writeAtOnce (payments: answered together by their commit) is written as soon as it is ready', async (t) => {
+  const { app, events } = await tracedApp(t, true)
+  t.same(await threeInOneTurn(app, ['a', 'now', 'c']), ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK'])
+  const handledNow = events.indexOf('handled now')
+  t.equal(events[handledNow + 1], 'written now', 'written right after it is handled')
+  t.same(events.slice(-2).sort(), ['written a', 'written c'], 'the others wait for the end of the turn')
+  t.same(events.slice(0, 4).filter((e) => e !== 'written now').map((e) => e.split(' ')[0]), ['handled', 'handled', 'handled'])
 })
 
 t.test('a lone request is answered, and so is the next one, each in its own turn', async (t) => {

@@ -29,7 +29,11 @@ export async function paymentsRoutes(fastify: FastifyInstance, { services }: { s
         response: { 200: PaymentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500) },
       },
     },
-    async (request) => serializePayment(await payments.create(principalOf(request), request.body)),
+    async (request, reply) => {
+      // Answered with the others of its commit, together already (src/plugins/answer-batching.ts).
+      reply.writeAtOnce = true
+      return serializePayment(await payments.create(principalOf(request), request.body))
+    },
   )
 
   app.post(
