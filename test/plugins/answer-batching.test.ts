@@ -81,3 +81,22 @@ t.test('a lone request is answered, and so is the next one, each in its own turn
   t.equal((await app.inject({ url: '/b' })).statusCode, 200)
   t.same(events, ['handled a', 'written a', 'handled b', 'written b'])
 })
+
+t.test('requests pipelined on one connection are answered in their order', async (t) => {
+  const { app } = await tracedApp(t, true)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  const socket = connect(port, '127.0.0.1')
+  let text = ''
+  const ended = new Promise<void>((resolve) => {
+    socket.on('data', (chunk) => {
+      text += chunk.toString()
+      if ((text.match(/HTTP\/1\.1 200/g) ?? []).length === 3) resolve()
+    })
+  })
+  socket.write(['x', 'now', 'z'].map((name) => `GET /${name} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join(''))
+  await ended
+  socket.destroy()
+  const names = [...text.matchAll(/\{"name":"(\w+)"\}/g)].map((m) => m[1])
+  t.same(names, ['x', 'now', 'z'])
+})
