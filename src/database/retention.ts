@@ -67,7 +67,12 @@ export class Retention {
       // it expires: until then it answers token_revoked, as it should.
       tokens: {
         age: db.prepare('DELETE FROM tokens WHERE rowid IN (SELECT rowid FROM tokens WHERE expires_at < @cutoff ORDER BY expires_at LIMIT @batch)'),
-        cap: db.prepare('DELETE FROM tokens WHERE rowid IN (SELECT rowid FROM tokens WHERE rowid <= @below AND expires_at <= @now ORDER BY rowid LIMIT @batch)'),
+        // Along tokens_expires, as the resolutions' cap below: in rowid order a pass read every
+        // valid token below the cap (issue 15: 6 ms a second with 120,000 valid tokens, a stall
+        // in every request's path; CI jobs that each take a token make that many).
+        cap: db.prepare(
+          'DELETE FROM tokens WHERE rowid IN (SELECT rowid FROM tokens INDEXED BY tokens_expires WHERE expires_at <= @now AND rowid <= @below ORDER BY expires_at, rowid LIMIT @batch)',
+        ),
         max: db.prepare('SELECT MAX(rowid) AS n FROM tokens'),
       },
       resolutions: {
