@@ -162,6 +162,7 @@ export class Checkpointer {
         idle = true
         this.#mainThreshold(MAIN_AUTOCHECKPOINT_PAGES)
       }
+      // A checkpoint that failed (a full disk, an I/O error) is tried again next time; the WAL keeps every commit meanwhile.
     })
     worker.on('error', (error) => fallBack('the checkpoint thread failed: the main connection checkpoints the WAL itself again', error))
     this.#exited = new Promise((resolve) => {
@@ -174,6 +175,8 @@ export class Checkpointer {
         resolve()
       })
     })
+    // It never keeps the process alive; close() stops it properly. (After the listeners: adding a
+    // 'message' listener refs the worker's port again.)
     worker.unref()
   }
 
