@@ -34,6 +34,9 @@ export const STATE_FORMAT_VERSION = 1
 
 export type StateCollection = Exclude<keyof StateDocument, 'format_version'>
 
+/** The tables a seed writes rows of with ids it must not take twice (`exists`). */
+export type SeededTable = 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules'
+
 interface TableSpec {
   collection: StateCollection
   table: string
@@ -205,7 +208,7 @@ export class DatabaseState {
   }
 
   /** Whether a row with this id exists (a seed's "taken id" check). */
-  exists(table: 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules', id: string): boolean {
+  exists(table: SeededTable, id: string): boolean {
     let statement = this.#exists.get(table)
     if (!statement) {
       statement = this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).pluck()

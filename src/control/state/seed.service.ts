@@ -5,7 +5,7 @@ import { alreadyExists, invalidField, type PassportError } from '../../core/erro
 import { canonicalKeyType } from '../../core/key-formats.js'
 import { readKey } from '../../core/key-input.js'
 import { dropSecondaryIndexes } from '../../database/bulk-indexes.js'
-import type { DatabaseState } from '../../database/state.js'
+import type { DatabaseState, SeededTable } from '../../database/state.js'
 import { createFaker, fakeBusinessName, fakeClientId, fakeClientSecret, fakeKeyValue, unique } from '../../fixtures/fakers.js'
 import { completeAccount, completeCustomer, DEFAULT_ANCHOR, type FixtureStores, type Generation, type UniqueKind } from '../../fixtures/load-fixtures.js'
 import type { Client, Entity } from '../../identity/identity.store.js'
@@ -163,7 +163,7 @@ class SeedRun {
   }
 
   /** Whether the database has a row with this id (before this document). */
-  #stored(table: 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules', id: string): boolean {
+  #stored(table: SeededTable, id: string): boolean {
     return table === 'accounts' && this.#storedAccountIds ? this.#storedAccountIds.has(id) : this.state.exists(table, id)
   }
 
@@ -182,7 +182,7 @@ class SeedRun {
     this.options.onProgress?.(this.#done, this.#total)
   }
 
-  #newId(table: 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules'): string {
+  #newId(table: SeededTable): string {
     const id = unique(
       () => this.faker.string.uuid(),
       (v) => !this.#ids.has(v) && !this.#stored(table, v),
@@ -192,7 +192,7 @@ class SeedRun {
   }
 
   /** A given id: 409 when the database or the document already has it. */
-  #givenId(table: 'entities' | 'customers' | 'accounts' | 'keys' | 'fault_rules', id: string, field: string, what: { en: string; es: string }): string {
+  #givenId(table: SeededTable, id: string, field: string, what: { en: string; es: string }): string {
     const lower = id.toLowerCase()
     if (this.#ids.has(lower) || this.#stored(table, lower)) throw taken(field, { en: `${what.en} with id ${lower} already exists`, es: `ya existe ${what.es} con id ${lower}` })
     this.#ids.add(lower)
