@@ -11,8 +11,9 @@ type Holder = Record<symbol, (() => void) | undefined>
 /**
  * Runs the bundled server (dist/server.cjs) through V8's code cache (issue 15) and returns its
  * exports (src/bundle.ts). Compiling the 2.6 MB bundle was the largest single cost of a cold
- * start; with the cache of an earlier start, V8 reads the compiled functions back instead (measured: compiling the bundle 38 → 6–10 ms, and
- * the functions a start and its first answer compiled lazily come with it). Node 20 has no code
+ * start; with the cache of an earlier start, V8 reads the compiled functions back instead
+ * (measured: compiling the bundle 38 → 6–10 ms, and the functions a start and its first answer
+ * compiled lazily come with it). Node 20 has no code
  * cache for ES modules and no `module.enableCompileCache`, hence a CommonJS bundle run here.
  *
  * The cache lives next to the bundle (`<bundle>.v8cache`), written by the server itself after its
