@@ -52,8 +52,8 @@ export interface AppDeps {
   sweepIntervalMs?: number
   /** Real time for webhook retry waits; tests may move it. */
   realNowMs?: () => number
-  /** Where JSON log lines go (default stdout); tests capture the log through it. */
-  logStream?: NodeJS.WritableStream
+  /** Where JSON log lines go (default stdout): the server's TurnLogStream; tests capture the log through it. */
+  logStream?: { write(line: string): unknown }
   /** How webhook and callback hosts are resolved (default: the system's); tests answer names themselves. */
   resolveHost?: Resolver
   /** The constant-time secret comparison (default secretsEqual); tests watch its call path. */

@@ -8,6 +8,8 @@ import { writeCodeCacheOnce } from './code-cache.js'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { loadTlsMaterial, type TlsMaterial } from './tls.js'
+import pino from 'pino'
+import { TurnLogStream } from './core/turn-log-stream.js'
 
 /** Loopback names and addresses: nothing outside this machine reaches a server bound to them. */
 export function isLoopback(host: string): boolean {
@@ -34,7 +36,7 @@ export async function runServer(config: Config): Promise<void> {
   let app
   const pretty = process.stdout.isTTY === true
   try {
-    app = await buildApp(config, { prettyLog: pretty })
+    app = await buildApp(config, pretty ? { prettyLog: true } : { logStream: stdoutLineStream() })
   } catch (error) {
     // Every start-up failure is one line that says what to do, never a stack (issue 11 item 11).
     const known = error instanceof StartupError || error instanceof FixturesError || (error as { code?: string }).code?.startsWith('SQLITE_')
@@ -94,6 +96,23 @@ export async function runServer(config: Config): Promise<void> {
   // V8's code cache of the bundle, when it had none (src/code-cache.ts): written after the first
   // answer has gone out, so that it also holds what answering compiled.
   app.server.once('request', (_request, response) => response.once('finish', () => setImmediate(writeCodeCacheOnce)))
+}
+
+/**
+ * JSON log lines to stdout through pino's own writer (asynchronous sonic-boom on fd 1, what pino
+ * uses when given no stream), each turn's lines handed to it at once (src/core/turn-log-stream.ts).
+ * Whatever a turn still holds when the process exits is written synchronously first.
+ */
+function stdoutLineStream(): TurnLogStream {
+  const stream = new TurnLogStream(pino.destination({ dest: 1, sync: false }))
+  process.once('exit', () => {
+    try {
+      stream.flushSync()
+    } catch {
+      // stdout is gone (a closed pipe): nothing can be written anywhere.
+    }
+  })
+  return stream
 }
 
 /**

@@ -10,13 +10,15 @@ import { pathOf } from './error-handler.js'
  */
 export const requestLogPlugin = fp(
   async (app: FastifyInstance) => {
+    // Written by the app's logger with the request's id bound as Fastify's child would bind it
+    // (`reqId` first): the same line, without making the child (~1 µs a request, issue 15).
+    const log = app.log as FastifyInstance['log'] & { isLevelEnabled?: (level: string) => boolean }
     app.addHook('onResponse', (request, reply, done) => {
       const level = request.method === 'GET' && request.url.startsWith('/_mock/') ? 'debug' : 'info'
       // At LOG_LEVEL=warn the line is not built at all (issue 15); with no logger, nothing logs.
-      const log = request.log as { isLevelEnabled?: (level: string) => boolean }
       if (typeof log.isLevelEnabled !== 'function' || !log.isLevelEnabled(level)) return done()
-      request.log[level](
-        { method: request.method, url: pathOf(request.url), status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100, trace_id: request.id },
+      log[level](
+        { reqId: request.id, method: request.method, url: pathOf(request.url), status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100, trace_id: request.id },
         'request',
       )
       done()

@@ -3,6 +3,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { ManualTime } from '../../src/core/clock.js'
+import { SERVER_JS, spawnServer } from '../helpers/spawn-server.js'
 
 /** An app on :memory: whose log lines are collected as parsed JSON objects. */
 async function appWithLog(t: { teardown(fn: () => unknown): void }, logLevel: Config['logLevel']) {
@@ -72,4 +73,30 @@ t.test('request.log is made only when a request logs, and its lines carry the re
   for (const line of written) t.equal(line.reqId, res.headers['x-trace-id'], `"${String(line.msg)}" names the request`)
   t.equal(written[0]?.n, 1, 'the line keeps its own fields')
   t.notOk(lines.some((l) => l.msg === 'not at warn' || l.msg === 'nor this'))
+})
+
+t.test('the server writes each request line to stdout as pino lays it out, and the last lines before it exits', async (t) => {
+  const server = await spawnServer(t, SERVER_JS, [], { DATABASE_PATH: ':memory:', LOG_LEVEL: 'info' })
+  const base = server.banner.base_url
+  const answers = await Promise.all([1, 2, 3].map(() => fetch(`${base}/v1/accounts`)))
+  const traceIds = answers.map((a) => a.headers.get('x-trace-id'))
+  const requestLines = () => server.lines.filter((l): l is Record<string, unknown> => (l as { msg?: unknown }).msg === 'request')
+  for (let i = 0; i < 200 && requestLines().length < 3; i++) await new Promise((r) => setTimeout(r, 10))
+  const lines = requestLines()
+  t.equal(lines.length, 3, 'one line per request')
+  t.same(
+    lines.map((l) => l.reqId).sort(),
+    [...traceIds].sort(),
+    'each names its request (reqId, as Fastify binds it)',
+  )
+  for (const line of lines) {
+    t.same(Object.keys(line), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'url', 'status', 'duration_ms', 'trace_id', 'msg'], 'the fields in pino’s order')
+    t.equal(line.trace_id, line.reqId)
+    t.match(line, { level: 30, method: 'GET', url: '/v1/accounts', status: 401 })
+  }
+  t.equal((await server.stop()).code, 0)
+  t.ok(
+    server.lines.some((l) => (l as { msg?: unknown; signal?: unknown }).msg === 'shutting down' && (l as { signal?: unknown }).signal === 'SIGTERM'),
+    'the line logged on SIGTERM reached stdout before the process ended',
+  )
 })
