@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream'
+import pino from 'pino'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import { fastLineWriter } from '../../src/plugins/request-log.js'
 import { ManualTime } from '../../src/core/clock.js'
 import { SERVER_JS, spawnServer } from '../helpers/spawn-server.js'
 
@@ -99,4 +101,59 @@ t.test('the server writes each request line to stdout as pino lays it out, and t
     server.lines.some((l) => (l as { msg?: unknown; signal?: unknown }).msg === 'shutting down' && (l as { signal?: unknown }).signal === 'SIGTERM'),
     'the line logged on SIGTERM reached stdout before the process ended',
   )
+})
+
+/** A pino logger writing into an array, with a time of our choosing. */
+function capturedPino(options: Record<string, unknown> = {}) {
+  const lines: string[] = []
+  const log = pino({ level: 'info', timestamp: () => ',"time":1767000000123', ...options }, { write: (line: string) => lines.push(line) })
+  return { log, lines }
+}
+
+t.test('the request line written directly is byte for byte the line pino writes for the same fields (issue 15)', async (t) => {
+  const cases = [
+    ['info', '2b1f4c0e-5f7a-4c55-9a8e-0d4b6f1e2a3c', 'GET', '/v1/accounts/6c23f053-0e1a-46b4-b902-97ba47e351bc', 200, 1.23],
+    ['debug', 'x"y\\z', 'POST', '/v1/a"b\\c/\u00e9\u0001\u2028', 404, 0],
+    ['info', 'id', 'DELETE', '/', 503, 1234.5],
+  ] as const
+  for (const [level, id, method, url, status, durationMs] of cases) {
+    const direct = capturedPino({ level: 'debug' })
+    const viaPino = capturedPino({ level: 'debug' })
+    const write = fastLineWriter(direct.log as never)
+    t.ok(write, 'a plain pino logger is written to directly')
+    write?.(level, id, method, url, status, durationMs)
+    viaPino.log[level]({ reqId: id, method, url, status, duration_ms: durationMs, trace_id: id }, 'request')
+    t.equal(direct.lines[0], viaPino.lines[0], `${method} ${JSON.stringify(url)}`)
+    t.same(Object.keys(JSON.parse(direct.lines[0] as string)), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'url', 'status', 'duration_ms', 'trace_id', 'msg'])
+  }
+})
+
+t.test('a logger configured in a way that could change the line is left to pino', async (t) => {
+  const unusual: Array<[string, Record<string, unknown>]> = [
+    ['a mixin', { mixin: () => ({ extra: 1 }) }],
+    ['redaction', { redact: ['url'] }],
+    ['a serializer for a field of the line', { serializers: { url: () => 'x' } }],
+    ['a log formatter', { formatters: { log: (o: Record<string, unknown>) => ({ ...o, added: true }) } }],
+    ['another message key', { messageKey: 'message' }],
+    ['a nested key', { nestedKey: 'payload' }],
+    ['CRLF line ends', { crlf: true }],
+    ['a stream hook', { hooks: { streamWrite: (s: string) => s } }],
+  ]
+  for (const [what, options] of unusual) t.equal(fastLineWriter(capturedPino(options).log as never), undefined, what)
+  const lines: string[] = []
+  const metadataStream = { write: (line: string) => lines.push(line), [Symbol.for('pino.metadata')]: true }
+  t.equal(fastLineWriter(pino({ level: 'info' }, metadataStream) as never), undefined, 'a stream that reads pino’s metadata (multistream)')
+})
+
+t.test('the app writes its request lines directly, not through pino’s log method', async (t) => {
+  const { app, requestLines } = await appWithLog(t, 'info')
+  let throughPino = 0
+  const info = app.log.info.bind(app.log)
+  app.log.info = ((...args: Parameters<typeof info>) => {
+    throughPino++
+    return info(...args)
+  }) as typeof app.log.info
+  await app.inject({ url: '/v1/accounts' })
+  t.same(requestLines(), ['GET /v1/accounts 401'])
+  t.equal(throughPino, 0)
 })
