@@ -62,7 +62,9 @@ export const STATE_TABLES: readonly TableSpec[] = [
   { collection: 'keys', table: 'keys' },
   { collection: 'magic_keys', table: 'magic_keys' },
   { collection: 'magic_ach_accounts', table: 'magic_ach_accounts' },
-  { collection: 'resolutions', table: 'resolutions', json: ['owner', 'participant', 'account'] },
+  // `paid` is the database's own mark (0013), set by a trigger when a payment naming the
+  // resolution is inserted: not state, so an import's payments set it again.
+  { collection: 'resolutions', table: 'resolutions', json: ['owner', 'participant', 'account'], derived: { paid: () => 0 } },
   { collection: 'recipients', table: 'recipients', json: ['owner'] },
   { collection: 'payments', table: 'payments', json: ['receiver', 'sender'] },
   // A question still pending is state like a payment's due time: an import asks it again.

@@ -211,6 +211,10 @@ t.test('an export imported into a fresh app exports identically, and the app beh
 
   const again = await exportState(app)
   t.equal(again.body, exported.body, 'byte for byte the same export')
+  const marks = (a: FastifyInstance) => a.services.db.prepare('SELECT id, paid FROM resolutions ORDER BY id').all() as { id: string; paid: number }[]
+  t.ok(marks(source).some((r) => r.paid === 1), 'the source has a paid resolution')
+  t.same(marks(app), marks(source), 'the imported payments marked their resolutions paid again (0013), a mark the export leaves out')
+  t.notOk(exported.body.includes('"paid"'), 'no paid field in the document')
   const account = await app.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers })
   t.equal(account.statusCode, 200, 'a token issued by the source works here: its hash came along')
   t.same(account.json(), (await source.inject({ url: `/v1/accounts/${DOCS_ACCOUNT}`, headers })).json())
