@@ -123,7 +123,8 @@ t.test('the request line written directly is byte for byte the line pino writes 
     t.ok(write, 'a plain pino logger is written to directly')
     write?.(level, id, method, url, status, durationMs)
     viaPino.log[level]({ reqId: id, method, url, status, duration_ms: durationMs, trace_id: id }, 'request')
-    t.equal(direct.lines[0], viaPino.lines[0], `${method} ${JSON.stringify(url)}`)
+    // The case's index names it: a URL with a line separator would break TAP's own output.
+    t.equal(direct.lines[0], viaPino.lines[0], `case ${cases.findIndex((c) => c[3] === url)}: ${method}`)
     t.same(Object.keys(JSON.parse(direct.lines[0] as string)), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'url', 'status', 'duration_ms', 'trace_id', 'msg'])
   }
 })
