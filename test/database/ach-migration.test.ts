@@ -1,29 +1,15 @@
-import BetterSqlite3 from 'better-sqlite3'
 import t from 'tap'
 import { MIGRATIONS_DIR } from '../../src/config.js'
 import { migrate, readMigrations } from '../../src/database/migrate.js'
+import { OLD_AT as AT, oldDatabase } from '../helpers/old-database.js'
 
 // 0006_ach_payments.sql rebuilds the payments table (SQLite cannot alter a CHECK): what was
 // stored before it must come through whole, with every index of 0002 and 0005 back in place.
 const all = readMigrations(MIGRATIONS_DIR)
 const achIndex = all.findIndex((m) => m.name === '0006_ach_payments.sql')
-const AT = '2026-01-15T12:00:00.000Z'
 
 function databaseBeforeAch(t: { teardown(fn: () => unknown): void }) {
-  const db = new BetterSqlite3(':memory:')
-  t.teardown(() => db.close())
-  db.pragma('foreign_keys = ON')
-  migrate(db, all.slice(0, achIndex))
-  db.prepare('INSERT INTO entities (id, name, created_at) VALUES (?, ?, ?)').run('e1', 'Entity', AT)
-  db.prepare(
-    `INSERT INTO customers (id, entity_id, type, status, business_name, email, mobile_phone_number, identification_type, identification_number,
-       merchant_category_code, address_line_1, address_city, address_state, address_post_code, address_country, created_at, updated_at)
-     VALUES ('c1', 'e1', 'BUSINESS', 'ACTIVE', 'Shop', 'a@b.co', '3001234567', 'NIT', '900123456', '5411', 'Calle 1', 'Bogota', 'DC', '110111', 'CO', ?, ?)`,
-  ).run(AT, AT)
-  db.prepare(
-    `INSERT INTO accounts (id, entity_id, customer_id, account_number, account_type, status, available_minor, pending_minor, created_at, updated_at)
-     VALUES ('a1', 'e1', 'c1', '123', 'ORDINARY', 'ACTIVE', '90000000000000000000', '25075', ?, ?)`,
-  ).run(AT, AT)
+  const db = oldDatabase(t, all.slice(0, achIndex), { available: '90000000000000000000', pending: '25075' })
   const payment = db.prepare(
     `INSERT INTO payments (id, entity_id, account_id, customer_id, direction, type, status, resolution_id, amount_minor, end_to_end_identification,
        receiver, sender, key_type, key_value, outcome, settle_at, created_at, updated_at)

@@ -2,29 +2,16 @@ import BetterSqlite3 from 'better-sqlite3'
 import t from 'tap'
 import { MIGRATIONS_DIR } from '../../src/config.js'
 import { migrate, readMigrations } from '../../src/database/migrate.js'
+import { OLD_AT as AT, oldDatabase } from '../helpers/old-database.js'
 
 // 0013_resolutions_paid.sql (issue 15): resolutions a payment names are marked `paid`, by the
 // migration for those stored before it and by a trigger for every payment inserted after, and the
 // expiry index retention reads holds only the unpaid ones.
 const all = readMigrations(MIGRATIONS_DIR)
 const paidIndex = all.findIndex((m) => m.name === '0013_resolutions_paid.sql')
-const AT = '2026-01-15T12:00:00.000Z'
 
 function databaseBefore(t: { teardown(fn: () => unknown): void }) {
-  const db = new BetterSqlite3(':memory:')
-  t.teardown(() => db.close())
-  db.pragma('foreign_keys = ON')
-  migrate(db, all.slice(0, paidIndex))
-  db.prepare('INSERT INTO entities (id, name, created_at) VALUES (?, ?, ?)').run('e1', 'Entity', AT)
-  db.prepare(
-    `INSERT INTO customers (id, entity_id, type, status, business_name, email, mobile_phone_number, identification_type, identification_number,
-       merchant_category_code, address_line_1, address_city, address_state, address_post_code, address_country, created_at, updated_at)
-     VALUES ('c1', 'e1', 'BUSINESS', 'ACTIVE', 'Shop', 'a@b.co', '3001234567', 'NIT', '900123456', '5411', 'Calle 1', 'Bogota', 'DC', '110111', 'CO', ?, ?)`,
-  ).run(AT, AT)
-  db.prepare(
-    `INSERT INTO accounts (id, entity_id, customer_id, account_number, account_type, status, available_minor, pending_minor, created_at, updated_at)
-     VALUES ('a1', 'e1', 'c1', '123', 'ORDINARY', 'ACTIVE', '100', '0', ?, ?)`,
-  ).run(AT, AT)
+  const db = oldDatabase(t, all.slice(0, paidIndex), { available: '100', pending: '0' })
   for (const id of ['r1', 'r2', 'r3', 'r4'])
     db.prepare(
       `INSERT INTO resolutions (id, entity_id, customer_id, key_type, key_value, owner, participant, account, receptor_node, resolved_at, expires_at, created_at, updated_at)
