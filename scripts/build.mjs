@@ -39,6 +39,26 @@ const dynamicImportsThroughLoader = {
   },
 }
 
+/**
+ * Fastify requires `node:http2` at start (lib/server.js) and uses it only for `http2: true`, which
+ * the mock never sets: loading it was ~4 ms of every cold start (issue 15). The two functions it
+ * calls load the module when called. The build fails if Fastify's line changes.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      const line = "const http2 = require('node:http2')"
+      if (source.split(line).length !== 2 || (source.match(/\bhttp2\.(\w+)\(/g) ?? []).some((call) => !/^http2\.(createServer|createSecureServer)\($/.test(call))) {
+        throw new Error(`${args.path} no longer requires node:http2 as scripts/build.mjs expects: update lazyHttp2`)
+      }
+      const lazy = "const http2 = { createServer: (...a) => require('node:http2').createServer(...a), createSecureServer: (...a) => require('node:http2').createSecureServer(...a) }"
+      return { contents: source.replace(line, lazy), loader: 'js' }
+    })
+  },
+}
+
 // The app as one CommonJS file run through V8's code cache by dist/server.js (src/code-cache.ts):
 // Node 20 keeps no code cache for ES modules, and compiling the bundle was the largest single
 // cost of a cold start (issue 15). `import.meta.url` becomes the bundle's own file URL.
@@ -53,7 +73,7 @@ await build({
   external: EXTERNAL,
   define: { 'import.meta.url': '__bundle_url' },
   banner: { js: "var __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [dynamicImportsThroughLoader],
+  plugins: [dynamicImportsThroughLoader, lazyHttp2],
 })
 // No import() of a package may be left for V8 to resolve: it would fail in a function read from the cache.
 const leftover = readFileSync('dist/server.cjs', 'utf8').match(/(?<![\w$.])import\(\s*["'][^"'.]/g)
