@@ -105,6 +105,7 @@ export function createServices({
     faults.invalidate()
     stores.tokens.invalidate()
     stores.accounts.invalidate()
+    stores.webhooks.invalidate()
   }
   const onReset: (() => void)[] = [() => clock.reset(), invalidateCaches, () => journal.clear()]
   sweeper.add(() => settlement.runDue())

@@ -36,6 +36,8 @@ export interface EnvEndpointConfig {
  * (tests read what was emitted from the outbox).
  */
 export class EventsService {
+  #env: WebhookEndpoint | undefined
+
   constructor(
     private readonly store: WebhooksStore,
     private readonly clock: Clock,
@@ -56,9 +58,11 @@ export class EventsService {
     return id === ENV_ENDPOINT_ID ? this.#envEndpoint() : this.store.findEndpoint(id)
   }
 
+  /** WEBHOOK_URL's endpoint, made once: the environment does not change while the server runs. */
   #envEndpoint(): WebhookEndpoint | undefined {
     if (!this.env.url) return undefined
-    return { id: ENV_ENDPOINT_ID, url: this.env.url, secret: this.env.secret ?? '', mode: this.env.mode, events: null, entityId: null, createdAt: '' }
+    this.#env ??= Object.freeze({ id: ENV_ENDPOINT_ID, url: this.env.url, secret: this.env.secret ?? '', mode: this.env.mode, events: null, entityId: null, createdAt: '' })
+    return this.#env
   }
 
   emit(entityId: string, type: EventType, data: unknown): string {

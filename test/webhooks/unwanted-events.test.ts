@@ -66,3 +66,42 @@ t.test('writes every event for WEBHOOK_URL, which wants them all', async (t) => 
     { type: 'payment.outbound.settled', endpoint_id: 'env' },
   ])
 })
+
+// Issue 15: the endpoints are kept in memory between events (each event read the table). Every
+// way the table changes must reach the next event: an endpoint added or removed, a state import
+// (landed or refused) and a reset.
+t.test('the next event goes to the endpoints as they are now, whatever changed them', async (t) => {
+  const { app } = await buildTestApp(t, {}, undefined, { recordEveryEvent: false })
+  const entity = (rows(app, 'SELECT id FROM entities ORDER BY rowid LIMIT 1')[0] as { id: string }).id
+  const jobsOfNextEvent = () => {
+    const eventId = app.services.db.transaction(() => app.services.events.emit(entity, 'payment.outbound.confirmed', { n: 1 }))()
+    return (rows(app, `SELECT url FROM webhook_jobs WHERE event_id = '${eventId}' ORDER BY url`) as { url: string }[]).map((j) => j.url)
+  }
+  t.same(jobsOfNextEvent(), [], 'none yet')
+  const add = async (url: string) => {
+    const res = await app.inject({ method: 'POST', url: '/_mock/webhooks', payload: { url, secret: 's', mode: 'once' } })
+    t.equal(res.statusCode, 201, res.body)
+    return (res.json() as { id: string }).id
+  }
+  const first = await add('http://127.0.0.1:9/first')
+  t.same(jobsOfNextEvent(), ['http://127.0.0.1:9/first'], 'added')
+  await add('http://127.0.0.1:9/second')
+  t.same(jobsOfNextEvent(), ['http://127.0.0.1:9/first', 'http://127.0.0.1:9/second'], 'added another')
+  t.equal((await app.inject({ method: 'DELETE', url: `/_mock/webhooks/${first}` })).statusCode, 204)
+  t.same(jobsOfNextEvent(), ['http://127.0.0.1:9/second'], 'removed')
+
+  const exported = (await app.inject({ url: '/_mock/state' })).json() as { webhooks: { url: string }[] }
+  t.equal((await app.inject({ method: 'PUT', url: '/_mock/state', payload: { ...exported, webhooks: [] } })).statusCode, 204)
+  t.same(jobsOfNextEvent(), [], 'an import without endpoints')
+  const refused = await app.inject({ method: 'PUT', url: '/_mock/state', payload: { ...exported, customers: 'not a list' } })
+  t.equal(refused.statusCode, 400, 'a refused import changes nothing')
+  t.same(jobsOfNextEvent(), [], 'still none')
+  t.equal((await app.inject({ method: 'PUT', url: '/_mock/state', payload: exported })).statusCode, 204)
+  t.same(jobsOfNextEvent(), ['http://127.0.0.1:9/second'], 'an import with one')
+  t.equal((await app.inject({ method: 'POST', url: '/_mock/reset' })).statusCode, 204)
+  t.same(jobsOfNextEvent(), ['http://127.0.0.1:9/second'], 'a reset keeps the endpoints (CONTRACT §5)')
+  // A write underneath the store (as an import makes), then a reset: the reset forgets what was kept.
+  app.services.db.prepare('DELETE FROM webhook_endpoints').run()
+  await app.services.state.reset(false)
+  t.same(jobsOfNextEvent(), [], 'what a reset finds in the table is what the next event uses')
+})

@@ -182,7 +182,7 @@ export interface StateServiceOptions {
   seed: number
   /** What a reset runs once the fixtures are back (services.onReset). */
   onReset: readonly (() => void)[]
-  /** Forgets what services remember of the tables (fault rules, tokens, accounts), after an import. */
+  /** Forgets what services remember of the tables (fault rules, tokens, accounts, webhook endpoints), after an import. */
   invalidateCaches: () => void
 }
 
