@@ -112,7 +112,6 @@ export class WebhooksStore {
   readonly #endpoints: Statement
   readonly #insertEvent: Statement
   readonly #insertJob: Statement
-  readonly #findEndpoint: Statement
   readonly #deleteEndpoint: Statement
   readonly #deletePendingJobsOf: Statement
   readonly #dueJobs: Statement
@@ -143,7 +142,6 @@ export class WebhooksStore {
       `INSERT INTO webhook_jobs (id, event_id, endpoint_id, url, attempts, next_attempt_ms, state)
        VALUES (@id, @eventId, @endpointId, @url, @attempts, @nextAttemptMs, @state)`,
     )
-    this.#findEndpoint = db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?')
     this.#deleteEndpoint = db.prepare('DELETE FROM webhook_endpoints WHERE id = ?')
     this.#deletePendingJobsOf = db.prepare("DELETE FROM webhook_jobs WHERE endpoint_id = ? AND state = 'pending'")
     // Oldest due first; for one due time, events in the order they happened.
@@ -203,7 +201,7 @@ export class WebhooksStore {
     try {
       this.#insertEndpoint.run({ ...endpoint, events: endpoint.events === null ? null : JSON.stringify(endpoint.events) })
     } finally {
-      this.#endpointsKept = undefined
+      this.invalidate()
     }
   }
 
@@ -214,8 +212,12 @@ export class WebhooksStore {
    * invalidate() after a reset or an import, which write the table underneath.
    */
   endpoints(): WebhookEndpoint[] {
+    return [...this.#kept()]
+  }
+
+  #kept(): readonly Readonly<WebhookEndpoint>[] {
     this.#endpointsKept ??= (this.#endpoints.all() as EndpointRow[]).map((row) => Object.freeze(endpointFromRow(row)))
-    return [...this.#endpointsKept]
+    return this.#endpointsKept
   }
 
   /** Forgets the endpoints kept, after the table changed underneath (reset, import). */
@@ -231,9 +233,9 @@ export class WebhooksStore {
     this.#insertJob.run(job)
   }
 
+  /** One added endpoint, from the ones endpoints() keeps (the sender asks once a delivery). */
   findEndpoint(id: string): WebhookEndpoint | undefined {
-    const row = this.#findEndpoint.get(id) as EndpointRow | undefined
-    return row && endpointFromRow(row)
+    return this.#kept().find((endpoint) => endpoint.id === id)
   }
 
   /** Removes an endpoint and its pending jobs, in one transaction; false when there was none. */
@@ -241,7 +243,7 @@ export class WebhooksStore {
     try {
       return this.#removeEndpoint(id)
     } finally {
-      this.#endpointsKept = undefined
+      this.invalidate()
     }
   }
 
