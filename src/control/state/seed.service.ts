@@ -117,7 +117,8 @@ export class SeedService {
 
 /** One document's application: what it has created so far and which values it has claimed. */
 class SeedRun {
-  readonly #claimed = new Set<string>()
+  /** Values this document claimed, by kind and then scope (an entity): no key string built per lookup (issue 15). */
+  readonly #claimed: Record<UniqueKind, Map<string, Set<string>>> = { email: new Map(), nit: new Map(), account: new Map() }
   readonly #ids = new Set<string>()
   readonly #result: SeedResult = { customers: [], accounts: [], keys: [], faults: [] }
   readonly #customers = new Map<string, Customer>()
@@ -126,13 +127,13 @@ class SeedRun {
   readonly #keyValues = new Set<string>()
   readonly #gen: Generation
   /**
-   * In a bulk load, the ids and `entity:number` pairs of the accounts stored before it: the
+   * In a bulk load, the ids and the account numbers (by entity) of the accounts stored before it: the
    * "taken" checks read these sets instead of the table, a lookup per generated value (no more
    * rows than the document has, see BULK_INDEX_MIN_ACCOUNTS). Rows of this document are in
    * #ids and #claimed, as in any seed; nothing else writes during the transaction.
    */
   #storedAccountIds: Set<string> | undefined
-  #storedAccountNumbers: Set<string> | undefined
+  #storedAccountNumbers: Map<string, Set<string>> | undefined
   #entityId = ''
   #sharedCustomer: Customer | undefined
   #done = 0
@@ -152,14 +153,19 @@ class SeedRun {
       // Seeded objects are created now, on the mock's clock (STYLE rule 2).
       times: () => ({ createdAt: now, updatedAt: now }),
       isFree: (kind, scope, value) => this.#isFree(kind, scope, value),
-      claim: (kind, scope, value) => void this.#claimed.add(`${kind}:${scope}:${value}`),
+      claim: (kind, scope, value) => void this.#claimedIn(kind, scope).add(value),
     }
   }
 
   /** A bulk load: the accounts already stored, read once (see #storedAccountIds). */
   rememberStoredAccounts(db: Database): void {
     this.#storedAccountIds = new Set(db.prepare('SELECT id FROM accounts').pluck().all() as string[])
-    this.#storedAccountNumbers = new Set(db.prepare("SELECT entity_id || ':' || account_number FROM accounts").pluck().all() as string[])
+    this.#storedAccountNumbers = new Map()
+    for (const [entityId, number] of db.prepare('SELECT entity_id, account_number FROM accounts').raw().iterate() as Iterable<[string, string]>) {
+      let numbers = this.#storedAccountNumbers.get(entityId)
+      if (!numbers) this.#storedAccountNumbers.set(entityId, (numbers = new Set()))
+      numbers.add(number)
+    }
   }
 
   /** Whether the database has a row with this id (before this document). */
@@ -199,15 +205,21 @@ class SeedRun {
     return lower
   }
 
+  #claimedIn(kind: UniqueKind, scope: string): Set<string> {
+    let values = this.#claimed[kind].get(scope)
+    if (!values) this.#claimed[kind].set(scope, (values = new Set()))
+    return values
+  }
+
   #isFree(kind: UniqueKind, scope: string, value: string): boolean {
-    if (this.#claimed.has(`${kind}:${scope}:${value}`)) return false
+    if (this.#claimed[kind].get(scope)?.has(value)) return false
     switch (kind) {
       case 'email':
         return !this.stores.customers.findByEmail(scope, value)
       case 'nit':
         return !this.stores.customers.findByIdentificationNumber(scope, value)
       case 'account':
-        return this.#storedAccountNumbers ? !this.#storedAccountNumbers.has(`${scope}:${value}`) : !this.stores.accounts.findByNumber(scope, value)
+        return this.#storedAccountNumbers ? !this.#storedAccountNumbers.get(scope)?.has(value) : !this.stores.accounts.findByNumber(scope, value)
     }
   }
 
