@@ -122,7 +122,11 @@ class SeedRun {
   readonly #ids = new Set<string>()
   readonly #result: SeedResult = { customers: [], accounts: [], keys: [], faults: [] }
   readonly #customers = new Map<string, Customer>()
-  readonly #accounts = new Map<string, Account>()
+  /**
+   * This document's accounts by id, made when a key first names one: a bulk seed of accounts
+   * alone never needs it (a million entries, issue 15).
+   */
+  #accountsById: Map<string, Account> | undefined
   /** Key values of this document: one directory across key types. */
   readonly #keyValues = new Set<string>()
   readonly #gen: Generation
@@ -290,7 +294,7 @@ class SeedRun {
 
   #insertAccount(account: Account): Account {
     this.stores.accounts.insert(account)
-    this.#accounts.set(account.id, account)
+    this.#accountsById?.set(account.id, account)
     this.#result.accounts.push(account)
     return account
   }
@@ -301,7 +305,8 @@ class SeedRun {
       return this.#result.accounts[0] ?? this.#insertAccount(completeAccount(this.#gen, {}, this.#shared()))
     }
     const id = accountId.toLowerCase()
-    const account = this.#accounts.get(id) ?? this.stores.accounts.findById(id)
+    this.#accountsById ??= new Map(this.#result.accounts.map((a) => [a.id, a]))
+    const account = this.#accountsById.get(id) ?? this.stores.accounts.findById(id)
     if (!account) throw badReference(field, 'names no account', 'no corresponde a ninguna cuenta')
     if (account.entityId !== this.#entityId) throw badReference(field, 'names an account of another entity', 'corresponde a una cuenta de otra entidad')
     return account
