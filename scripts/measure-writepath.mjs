@@ -6,7 +6,7 @@
 //   npm run build, then:
 //   node scripts/measure-writepath.mjs payments [--seconds 10] [--connections 50] [--log-level info] [--prof DIR | --perf FILE]
 //   node scripts/measure-writepath.mjs webhooks [--events 4000] [--prof DIR]
-//   DIST=/path/to/another/dist node scripts/measure-writepath.mjs …   (interleave two builds)
+//   DIST=distA,distB node scripts/measure-writepath.mjs payments --runs 6 …   (interleave builds, alternating which goes first)
 //
 // payments: one payer with 1,000,000,000 pesos, resolutions cloned in the file beforehand (the
 // setup, not measured), a 2 s warm-up, then wrk -t1 -c50 with a distinct resolution per request.
@@ -20,14 +20,17 @@ import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { cloneResolutions, freePort } from '../bench/setup.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-/** Which build to measure (DIST=… compares another one, e.g. a copy of the previous build beside dist/). */
-const DIST = process.env.DIST ? resolve(ROOT, process.env.DIST) : join(ROOT, 'dist')
+/** The builds to measure (DIST=a,b compares a copy of the previous build beside dist/ with it). */
+const DISTS = (process.env.DIST ?? 'dist').split(',').map((d) => resolve(ROOT, d))
+/** The build the current run measures, and the run's number (each run has files of its own). */
+let DIST = DISTS[0]
+let runNumber = 0
 const HOST = '127.0.0.1'
 const CLIENT = { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' }
 const PAYER_BALANCE = 1_000_000_000n
@@ -98,7 +101,7 @@ async function payments() {
   const seconds = Number(opt('seconds', '10'))
   const connections = Number(opt('connections', '50'))
   const prof = opt('prof', undefined)
-  const dbPath = join(tmp, 'pay.sqlite')
+  const dbPath = join(tmp, `pay-${runNumber}.sqlite`)
   const { payer, customerId } = seed(dbPath, 1000)
   const perf = opt('perf', undefined)
   // --log-level info is what `npm run bench` runs (the default level); warn leaves the log line out.
@@ -167,6 +170,7 @@ end
   console.log(
     JSON.stringify({
       mode: 'payments',
+      dist: relative(ROOT, DIST),
       rps,
       p99,
       non2xx,
@@ -227,7 +231,7 @@ async function startReceiver() {
 async function webhooks() {
   const n = Number(opt('events', '4000'))
   const receiver = await startReceiver()
-  const dbPath = join(tmp, 'hooks.sqlite')
+  const dbPath = join(tmp, `hooks-${runNumber}.sqlite`)
   // The events are written straight into the outbox before the mock starts: what a burst of
   // payments leaves, without their own cost in the measurement.
   seed(dbPath, 10)
@@ -256,6 +260,7 @@ async function webhooks() {
   const st = receiver.state()
   await sleep(300)
   await stop(mock.child)
+  await stop(receiver.child)
   const db = new Database(dbPath, { readonly: true })
   const states = db.prepare('SELECT state, COUNT(*) AS n FROM webhook_jobs GROUP BY state').all()
   const attempts = db.prepare('SELECT COUNT(*) AS n FROM webhook_deliveries').get().n
@@ -263,6 +268,7 @@ async function webhooks() {
   console.log(
     JSON.stringify({
       mode: 'webhooks',
+      dist: relative(ROOT, DIST),
       events: n,
       received: st.n,
       duplicates: st.dup,
@@ -278,9 +284,16 @@ async function webhooks() {
 }
 
 try {
-  if (mode === 'payments') await payments()
-  else if (mode === 'webhooks') await webhooks()
-  else throw new Error(`unknown mode ${mode}`)
+  if (mode !== 'payments' && mode !== 'webhooks') throw new Error(`unknown mode ${mode}`)
+  // Builds alternate which goes first (A B, B A, …): in session 8's payment pairs the second run
+  // of a pair cost ~26 µs more per payment whichever build it was (the first one's write-back).
+  for (let r = 0; r < Number(opt('runs', '1')); r++) {
+    for (const dist of r % 2 === 0 ? DISTS : DISTS.toReversed()) {
+      DIST = dist
+      runNumber++
+      await (mode === 'payments' ? payments() : webhooks())
+    }
+  }
 } finally {
   for (const c of children) c.kill('SIGKILL')
   rmSync(tmp, { recursive: true, force: true })
