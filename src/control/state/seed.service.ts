@@ -52,6 +52,13 @@ export interface SeedOptions {
 
 type SeedStores = Omit<FixtureStores, 'db'>
 
+/** The set a map keeps under `key`, made empty on first use. */
+function setIn(map: Map<string, Set<string>>, key: string): Set<string> {
+  let values = map.get(key)
+  if (!values) map.set(key, (values = new Set()))
+  return values
+}
+
 function taken(field: string, what: { en: string; es: string }): PassportError {
   return alreadyExists({ en: `Field '${field}' is taken: ${what.en}`, es: `El campo '${field}' ya está en uso: ${what.es}` })
 }
@@ -157,19 +164,16 @@ class SeedRun {
       // Seeded objects are created now, on the mock's clock (STYLE rule 2).
       times: () => ({ createdAt: now, updatedAt: now }),
       isFree: (kind, scope, value) => this.#isFree(kind, scope, value),
-      claim: (kind, scope, value) => void this.#claimedIn(kind, scope).add(value),
+      claim: (kind, scope, value) => void setIn(this.#claimed[kind], scope).add(value),
     }
   }
 
   /** A bulk load: the accounts already stored, read once (see #storedAccountIds). */
   rememberStoredAccounts(db: Database): void {
     this.#storedAccountIds = new Set(db.prepare('SELECT id FROM accounts').pluck().all() as string[])
-    this.#storedAccountNumbers = new Map()
-    for (const [entityId, number] of db.prepare('SELECT entity_id, account_number FROM accounts').raw().iterate() as Iterable<[string, string]>) {
-      let numbers = this.#storedAccountNumbers.get(entityId)
-      if (!numbers) this.#storedAccountNumbers.set(entityId, (numbers = new Set()))
-      numbers.add(number)
-    }
+    const numbers = new Map<string, Set<string>>()
+    for (const [entityId, number] of db.prepare('SELECT entity_id, account_number FROM accounts').raw().iterate() as Iterable<[string, string]>) setIn(numbers, entityId).add(number)
+    this.#storedAccountNumbers = numbers
   }
 
   /** Whether the database has a row with this id (before this document). */
@@ -207,12 +211,6 @@ class SeedRun {
     if (this.#ids.has(lower) || this.#stored(table, lower)) throw taken(field, { en: `${what.en} with id ${lower} already exists`, es: `ya existe ${what.es} con id ${lower}` })
     this.#ids.add(lower)
     return lower
-  }
-
-  #claimedIn(kind: UniqueKind, scope: string): Set<string> {
-    let values = this.#claimed[kind].get(scope)
-    if (!values) this.#claimed[kind].set(scope, (values = new Set()))
-    return values
   }
 
   #isFree(kind: UniqueKind, scope: string, value: string): boolean {
