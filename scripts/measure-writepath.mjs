@@ -28,9 +28,6 @@ import { cloneResolutions, freePort } from '../bench/setup.mjs'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** The builds to measure (DIST=a,b compares a copy of the previous build beside dist/ with it). */
 const DISTS = (process.env.DIST ?? 'dist').split(',').map((d) => resolve(ROOT, d))
-/** The build the current run measures, and the run's number (each run has files of its own). */
-let DIST = DISTS[0]
-let runNumber = 0
 const HOST = '127.0.0.1'
 const CLIENT = { client_id: 'passport-mock-client', client_secret: 'passport-mock-secret', grant_type: 'client_credentials' }
 const PAYER_BALANCE = 1_000_000_000n
@@ -54,9 +51,9 @@ function cpuSeconds(pid, thread = false) {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-async function startMock(dbPath, env = {}, nodeArgs = []) {
+async function startMock(dist, dbPath, env = {}, nodeArgs = []) {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', ...nodeArgs, join(DIST, 'server.js')], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', ...nodeArgs, join(dist, 'server.js')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST, DATABASE_PATH: dbPath, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -86,10 +83,10 @@ async function json(method, url, body, headers = {}) {
   return { status: res.status, body: text ? JSON.parse(text) : undefined }
 }
 
-function seed(dbPath, accounts) {
+function seed(dist, dbPath, accounts) {
   const doc = join(tmp, 'accounts.json')
   writeFileSync(doc, JSON.stringify({ customers: [{ business_name: 'Measure Customer' }], accounts: Array.from({ length: accounts }, (_, i) => ({ available_balance: i === 0 ? `${PAYER_BALANCE}.00` : '1000.00' })) }))
-  const r = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'seed', doc, '--db', dbPath, '--json', '-q'], { encoding: 'utf8', maxBuffer: 1 << 28 })
+  const r = spawnSync(process.execPath, [join(dist, 'cli.js'), 'seed', doc, '--db', dbPath, '--json', '-q'], { encoding: 'utf8', maxBuffer: 1 << 28 })
   if (r.status !== 0) throw new Error(r.stderr)
   const created = JSON.parse(r.stdout)
   return { payer: created.accounts[0].id, customerId: created.accounts[0].customer_id }
@@ -97,15 +94,16 @@ function seed(dbPath, accounts) {
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
 
-async function payments() {
+/** One run on `dist`; `run` names its files (each run has its own). */
+async function payments(dist, run) {
   const seconds = Number(opt('seconds', '10'))
   const connections = Number(opt('connections', '50'))
   const prof = opt('prof', undefined)
-  const dbPath = join(tmp, `pay-${runNumber}.sqlite`)
-  const { payer, customerId } = seed(dbPath, 1000)
+  const dbPath = join(tmp, `pay-${run}.sqlite`)
+  const { payer, customerId } = seed(dist, dbPath, 1000)
   const perf = opt('perf', undefined)
   // --log-level info is what `npm run bench` runs (the default level); warn leaves the log line out.
-  const mock = await startMock(dbPath, { LOG_LEVEL: opt('log-level', 'warn') }, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : perf ? ['--perf-basic-prof'] : [])
+  const mock = await startMock(dist, dbPath, { LOG_LEVEL: opt('log-level', 'warn') }, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : perf ? ['--perf-basic-prof'] : [])
   const token = (await json('POST', `${mock.url}/v1/iam/oauth/tokens`, CLIENT)).body.access_token
   const auth = { authorization: `Bearer ${token}` }
   const res = await json('POST', `${mock.url}/v1/resolve-key`, { customer_id: customerId, key: { key_type: 'PHONE', key_value: '3157770001' } }, auth)
@@ -170,7 +168,7 @@ end
   console.log(
     JSON.stringify({
       mode: 'payments',
-      dist: relative(ROOT, DIST),
+      dist: relative(ROOT, dist),
       rps,
       p99,
       non2xx,
@@ -228,13 +226,14 @@ async function startReceiver() {
   return { child, url: `http://${HOST}:${port}/hooks`, state: () => lastLine }
 }
 
-async function webhooks() {
+/** One run on `dist`; `run` names its files (each run has its own). */
+async function webhooks(dist, run) {
   const n = Number(opt('events', '4000'))
   const receiver = await startReceiver()
-  const dbPath = join(tmp, `hooks-${runNumber}.sqlite`)
+  const dbPath = join(tmp, `hooks-${run}.sqlite`)
   // The events are written straight into the outbox before the mock starts: what a burst of
   // payments leaves, without their own cost in the measurement.
-  seed(dbPath, 10)
+  seed(dist, dbPath, 10)
   {
     const db = new Database(dbPath)
     const insertEvent = db.prepare('INSERT INTO webhook_events (id, entity_id, type, body, created_at, seq) VALUES (?, ?, ?, ?, ?, ?)')
@@ -252,7 +251,7 @@ async function webhooks() {
   }
   const loadBefore = load()
   const prof = opt('prof', undefined)
-  const mock = await startMock(dbPath, { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: 'whsec_measure' }, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])
+  const mock = await startMock(dist, dbPath, { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: 'whsec_measure' }, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])
   const cpu0 = cpuSeconds(mock.child.pid)
   const t0 = performance.now()
   while (receiver.state().n < n && performance.now() - t0 < 120000) await sleep(20)
@@ -268,7 +267,7 @@ async function webhooks() {
   console.log(
     JSON.stringify({
       mode: 'webhooks',
-      dist: relative(ROOT, DIST),
+      dist: relative(ROOT, dist),
       events: n,
       received: st.n,
       duplicates: st.dup,
@@ -287,12 +286,9 @@ try {
   if (mode !== 'payments' && mode !== 'webhooks') throw new Error(`unknown mode ${mode}`)
   // Builds alternate which goes first (A B, B A, …): in session 8's payment pairs the second run
   // of a pair cost ~26 µs more per payment whichever build it was (the first one's write-back).
+  let run = 0
   for (let r = 0; r < Number(opt('runs', '1')); r++) {
-    for (const dist of r % 2 === 0 ? DISTS : DISTS.toReversed()) {
-      DIST = dist
-      runNumber++
-      await (mode === 'payments' ? payments() : webhooks())
-    }
+    for (const dist of r % 2 === 0 ? DISTS : DISTS.toReversed()) await (mode === 'payments' ? payments : webhooks)(dist, ++run)
   }
 } finally {
   for (const c of children) c.kill('SIGKILL')
